@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HotlineConfig(AppConfig):
+    name = "hotline"
+    verbose_name = "基础数据"

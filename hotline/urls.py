@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .views import obtain_token
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/auth/token/", obtain_token, name="api-token"),
+    path("api/v1/", include("tickets.api.urls")),
+    path("api/v1/", include("scoring.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("open311/v2/", include("tickets.open311.urls")),
+    path("dashboard/", include("scoring.urls")),
+    path("", include("tickets.web.urls")),
+]

@@ -1,0 +1,145 @@
+"""Checks a step against the lifecycle table: role (403), relation (403), state and guards (409)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.models import UnitType
+
+from . import lifecycle
+from .models import Participation, ReviewRequest, Status
+
+
+class Refused(Exception):
+    """A step that may not happen now. `status` is the HTTP answer: 403 role, 409 state."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _pending(ticket, kind):
+    return ReviewRequest.objects.filter(
+        ticket=ticket, kind=kind, decision=ReviewRequest.Decision.PENDING
+    ).exists()
+
+
+def _participation(ticket, user, roles):
+    return Participation.objects.filter(
+        ticket=ticket, unit_id=user.unit_id, role__in=roles, active=True
+    )
+
+
+# Each guard returns a message when the step is refused, or None.
+GUARDS = {
+    "lead_is_street": lambda t, u, now: (
+        None if t.lead_unit and t.lead_unit.type == UnitType.STREET else _("只有街乡镇可以吹哨")
+    ),
+    "within_return_window": lambda t, u, now: (
+        None if t.return_deadline and now <= t.return_deadline else _("已超过退单时限，不能退单")
+    ),
+    "before_feedback_deadline": lambda t, u, now: (
+        None
+        if t.feedback_deadline and now < t.feedback_deadline
+        else _("延期须在反馈时限届满前申请")
+    ),
+    "no_pending_extension": lambda t, u, now: (
+        _("已有延期申请待审核") if _pending(t, ReviewRequest.Kind.EXTENSION) else None
+    ),
+    "pending_extension": lambda t, u, now: (
+        None if _pending(t, ReviewRequest.Kind.EXTENSION) else _("没有待审核的延期申请")
+    ),
+    "no_pending_claim": lambda t, u, now: (
+        _("已有不合理诉求申请待审核") if _pending(t, ReviewRequest.Kind.UNREASONABLE) else None
+    ),
+    "pending_claim": lambda t, u, now: (
+        None if _pending(t, ReviewRequest.Kind.UNREASONABLE) else _("没有待审核的不合理诉求申请")
+    ),
+    "no_pending_appeal": lambda t, u, now: (
+        _("已有考核申诉待审核") if _pending(t, ReviewRequest.Kind.APPEAL) else None
+    ),
+    "pending_appeal": lambda t, u, now: (
+        None if _pending(t, ReviewRequest.Kind.APPEAL) else _("没有待审核的考核申诉")
+    ),
+    "not_excluded": lambda t, u, now: _("该工单已不计入考核") if t.excluded else None,
+    "has_valid_callback": lambda t, u, now: (
+        None
+        if t.callbacks.filter(counted=True, valid=True).exists()
+        else _("只有经有效回访的工单可以申诉")
+    ),
+    "replied_or_past_deadline": lambda t, u, now: (
+        None
+        if t.status == Status.REPLIED or (t.feedback_deadline and now >= t.feedback_deadline)
+        else _("承办单位尚未反馈，且反馈时限未到，暂不能回访")
+    ),
+    "part_not_reported": lambda t, u, now: (
+        None
+        if _participation(t, u, [Participation.Role.CO, Participation.Role.SUMMONED])
+        .filter(part_reported_at__isnull=True)
+        .exists()
+        else _("本单位的协办情况已反馈")
+    ),
+}
+
+
+def _relation_refusal(relation, ticket, user):
+    if relation == lifecycle.CENTRE:
+        if user.unit is None or user.unit.type != UnitType.CENTRE:
+            return Refused(403, _("只有12345热线中心的人员可以办理此步骤"))
+    elif relation == lifecycle.LEAD:
+        if user.unit_id is None or user.unit_id != ticket.lead_unit_id:
+            return Refused(403, _("只有主办单位可以办理此步骤"))
+    elif relation == lifecycle.SUMMONED:
+        if not _participation(ticket, user, [Participation.Role.SUMMONED]).exists():
+            return Refused(403, _("本单位未被吹哨召集"))
+        if (
+            not _participation(ticket, user, [Participation.Role.SUMMONED])
+            .filter(reported_in_at__isnull=True)
+            .exists()
+        ):
+            return Refused(409, _("本单位已经报到"))
+    elif relation == lifecycle.PARTICIPANT:
+        if not _participation(
+            ticket, user, [Participation.Role.CO, Participation.Role.SUMMONED]
+        ).exists():
+            return Refused(403, _("本单位不是协办或被召集单位"))
+    return None
+
+
+def refusal(step_name, ticket, user, now=None):
+    """The first reason the step is refused, as a Refused, or None when it may go ahead."""
+    step = lifecycle.STEPS[step_name]
+    now = now or timezone.now()
+    if user.role not in step.roles:
+        return Refused(
+            403,
+            _("您的角色（%(role)s）不能执行“%(step)s”")
+            % {"role": user.get_role_display() or "-", "step": step.label},
+        )
+    if ticket.status not in step.from_states:
+        return Refused(
+            409,
+            _("工单当前状态为“%(status)s”，不能执行“%(step)s”")
+            % {"status": ticket.get_status_display(), "step": step.label},
+        )
+    problem = _relation_refusal(step.relation, ticket, user)
+    if problem:
+        return problem
+    for name in step.guards:
+        message = GUARDS[name](ticket, user, now)
+        if message:
+            return Refused(409, message)
+    return None
+
+
+def check(step_name, ticket, user, now=None):
+    problem = refusal(step_name, ticket, user, now)
+    if problem:
+        raise problem
+
+
+def allowed_steps(ticket, user, now=None):
+    """The steps this user may take on this ticket now, in table order (for pages/API)."""
+    return [
+        step for name, step in lifecycle.STEPS.items() if refusal(name, ticket, user, now) is None
+    ]

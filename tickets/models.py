@@ -1,0 +1,411 @@
+"""A ticket (诉求工单), the units it involves, its requests for review, callbacks, history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hotline.models import Category, Unit
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    WEB = "web", _("网站")
+    APP = "app", _("App")
+    MINI_PROGRAM = "mini_program", _("小程序")
+    API = "api", _("Open311/API")
+    EMAIL = "email", _("电子邮件")
+
+
+class Kind(models.TextChoices):
+    ENQUIRY = "enquiry", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+
+
+class Urgency(models.IntegerChoices):
+    EMERGENCY = 1, _("紧急")
+    URGENT = 2, _("加急")
+    ORDINARY = 3, _("一般")
+    DIFFICULT = 4, _("疑难")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("待派单")
+    ANSWERED = "answered", _("直接答复")
+    TRANSFERRED = "transferred", _("已转警")
+    MERGED = "merged", _("已并单")
+    DISPATCHED = "dispatched", _("待签收")
+    SIGNED = "signed", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RETURNED = "returned", _("退单待审")
+    REPLIED = "replied", _("已反馈")
+    CLOSED = "closed", _("已办结")
+
+
+class ReplyResult(models.TextChoices):
+    SOLVED = "solved", _("已解决")
+    PARTLY_SOLVED = "partly_solved", _("部分解决")
+    EXPLAINED = "explained", _("已解释说明")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class EmergencyLine(models.TextChoices):
+    POLICE = "110", _("110 报警")
+    FIRE = "119", _("119 火警")
+    AMBULANCE = "120", _("120 急救")
+    TRAFFIC = "122", _("122 交通事故")
+
+
+class TimeLimitPolicy(models.Model):
+    """The time limits of one urgency level (SPEC §5). Edited in admin, read at dispatch."""
+
+    class Counting(models.TextChoices):
+        HOURS = "hours", _("自然小时")
+        WORKDAYS = "workdays", _("工作日")
+
+    urgency = models.PositiveSmallIntegerField(_("响应级别"), choices=Urgency.choices, unique=True)
+    feedback_amount = models.PositiveIntegerField(_("反馈时限"))
+    feedback_counting = models.CharField(_("计算方式"), max_length=8, choices=Counting.choices)
+    sign_minutes = models.PositiveIntegerField(_("签收时限（分钟）"))
+    contact_minutes = models.PositiveIntegerField(_("联系时限（分钟）"))
+    report_in_minutes = models.PositiveIntegerField(_("部门报到时限（分钟）"))
+    return_window_work_hours = models.PositiveIntegerField(_("退单时限（工作小时）"), default=2)
+
+    class Meta:
+        verbose_name = _("时限标准")
+        verbose_name_plural = _("时限标准")
+        ordering = ["urgency"]
+
+    def __str__(self):
+        return f"{self.get_urgency_display()}"
+
+
+class DailyCounter(models.Model):
+    """The last ticket number handed out per day, so numbers are readable and unique."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("工单编号"), max_length=20, unique=True)
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    caller_name = models.CharField(_("诉求人"), max_length=50, blank=True)
+    caller_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    confidential = models.BooleanField(_("保密"), default=False)
+
+    address = models.CharField(_("问题地址"), max_length=200, blank=True)
+    district = models.ForeignKey(
+        Unit,
+        verbose_name=_("区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    street = models.ForeignKey(
+        Unit,
+        verbose_name=_("街乡镇"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        Unit,
+        verbose_name=_("社区/村"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    kind = models.CharField(_("诉求类型"), max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("诉求分类"), on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField(_("主要内容"))
+    urgency = models.PositiveSmallIntegerField(_("响应级别"), choices=Urgency.choices)
+    urgency_reason = models.CharField(_("调整级别理由"), max_length=200, blank=True)
+
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.NEW)
+    answer = models.TextField(_("直接答复内容"), blank=True)
+    transferred_to = models.CharField(
+        _("转警"), max_length=3, choices=EmergencyLine.choices, blank=True
+    )
+    master = models.ForeignKey(
+        "self",
+        verbose_name=_("主工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+
+    # The lead unit (主办) and its clock: computed at dispatch, extension or redispatch.
+    lead_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    sign_deadline = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    contact_deadline = models.DateTimeField(_("联系时限"), null=True, blank=True)
+    feedback_deadline = models.DateTimeField(_("反馈时限"), null=True, blank=True)
+    return_deadline = models.DateTimeField(_("退单时限"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("联系时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    result = models.CharField(_("办理结果"), max_length=16, choices=ReplyResult.choices, blank=True)
+    result_note = models.TextField(_("办理情况"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+
+    # Set by the deadline sweep, once each (督办).
+    sign_overdue = models.BooleanField(_("签收超时"), default=False)
+    contact_overdue = models.BooleanField(_("联系超时"), default=False)
+    feedback_overdue = models.BooleanField(_("反馈超时"), default=False)
+    overdue = models.BooleanField(_("超期"), default=False)
+
+    # Assessment (考核): the counted callback lives in Callback; exclusions here.
+    excluded = models.BooleanField(_("不计入考核"), default=False)
+    excluded_reason = models.CharField(_("不计入考核原因"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("诉求工单")
+        verbose_name_plural = _("诉求工单")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="ticket_idempotency_key_per_user",
+            ),
+        ]
+        indexes = [
+            # unit inbox: the lead unit's open tickets by deadline
+            models.Index(fields=["lead_unit", "status", "feedback_deadline"]),
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["district", "status"]),
+            # likely repeats: same street and category, open
+            models.Index(fields=["street", "category", "received_at"]),
+            # the sweep: open tickets past a deadline not yet flagged
+            models.Index(
+                fields=["feedback_deadline"],
+                name="ticket_feedback_open",
+                condition=Q(feedback_overdue=False, replied_at__isnull=True),
+            ),
+            models.Index(
+                fields=["sign_deadline"],
+                name="ticket_sign_open",
+                condition=Q(sign_overdue=False, signed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["contact_deadline"],
+                name="ticket_contact_open",
+                condition=Q(contact_overdue=False, contacted_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class Participation(models.Model):
+    """A unit other than the lead that takes part: co-handler, summoned department, copy."""
+
+    class Role(models.TextChoices):
+        CO = "co", _("协办")
+        SUMMONED = "summoned", _("吹哨报到")
+        COPY = "copy", _("抄送")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("参与方式"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(_("时间"))
+    active = models.BooleanField(default=True)
+    report_in_deadline = models.DateTimeField(_("报到时限"), null=True, blank=True)
+    reported_in_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+    report_in_overdue = models.BooleanField(_("报到超时"), default=False)
+    part_reported_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    part_note = models.TextField(_("办理情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("参与单位")
+        verbose_name_plural = _("参与单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "unit", "role"], name="participation_once_per_role"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "active", "role"]),
+            models.Index(
+                fields=["report_in_deadline"],
+                name="participation_report_open",
+                condition=Q(report_in_overdue=False, reported_in_at__isnull=True, role="summoned"),
+            ),
+        ]
+
+
+class ReviewRequest(models.Model):
+    """A unit's request that someone else decides: return, extension, claim, appeal."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("退单")
+        EXTENSION = "extension", _("延期")
+        UNREASONABLE = "unreasonable", _("不合理诉求")
+        APPEAL = "appeal", _("考核申诉")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("同意")
+        REJECTED = "rejected", _("驳回")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    reason = models.TextField(_("理由"))
+    days = models.PositiveSmallIntegerField(_("延期工作日"), null=True, blank=True)
+    decision = models.CharField(
+        _("审核结果"), max_length=8, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("审核申请")
+        verbose_name_plural = _("审核申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "kind"],
+                condition=Q(decision="pending"),
+                name="one_pending_request_per_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "decision", "requested_at"])]
+
+
+class Callback(models.Model):
+    """One callback to the caller (回访). The latest one of a ticket is the one that counts."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="callbacks")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("回访时间"))
+    valid = models.BooleanField(_("有效回访"))
+    invalid_reason = models.CharField(_("无效原因"), max_length=20, blank=True)
+    contacted = models.BooleanField(_("是否联系"), null=True)
+    solved = models.BooleanField(_("是否解决"), null=True)
+    satisfaction = models.CharField(
+        _("满意度"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    counted = models.BooleanField(_("计入考核"), default=True)
+    # The unit that led the ticket when it was called back: the one the answers judge.
+    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        indexes = [
+            models.Index(
+                fields=["at", "lead_unit"],
+                name="callback_counted_at",
+                condition=Q(counted=True),
+            ),
+        ]
+
+
+class InvalidCallbackReason(models.TextChoices):
+    UNREACHABLE = "unreachable", _("无法接通")
+    REFUSED = "refused", _("拒绝回访")
+    WRONG_NUMBER = "wrong_number", _("号码错误")
+    NO_CONTACT_WANTED = "no_contact", _("诉求人要求不回访")
+
+
+class TicketEvent(models.Model):
+    """Append-only history: one row per action. Nothing edits or deletes it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("事件"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+    note = models.TextField(_("说明"), blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单事件")
+        verbose_name_plural = _("工单事件")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"]), models.Index(fields=["type", "at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("ticket history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("ticket history is append-only")
+
+
+class Notification(models.Model):
+    """An in-app message to one user (new dispatch, summons, decisions, overdue)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=24)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"])]

@@ -1,0 +1,26 @@
+"""In-app notifications, delivered after commit through Celery.
+
+A broker that is down must never fail or lose the action that caused the notification:
+if the task cannot be queued, it runs in-process instead.
+"""
+
+import logging
+
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def after_commit(kind: str, ticket_id: int, message: str, *, unit_ids=(), user_ids=()):
+    args = (kind, ticket_id, str(message), list(unit_ids), list(user_ids))
+    transaction.on_commit(lambda: queue(args))
+
+
+def queue(args):
+    from .tasks import deliver_notifications
+
+    try:
+        deliver_notifications.delay(*args)
+    except Exception:  # noqa: BLE001 - any broker failure: deliver here, lose nothing
+        log.warning("broker unavailable; delivering notification in-process", exc_info=True)
+        deliver_notifications.apply(args=args)

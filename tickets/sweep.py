@@ -1,0 +1,110 @@
+"""督办: flag tickets past a deadline, once per breach, and tell the unit and its district."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import notify
+from .models import Participation, Status, Ticket, TicketEvent
+
+# flag field -> (deadline field, "done" timestamp field, event note)
+TICKET_BREACHES = {
+    "sign_overdue": ("sign_deadline", "signed_at", "签收超时"),
+    "contact_overdue": ("contact_deadline", "contacted_at", "联系诉求人超时"),
+    "feedback_overdue": ("feedback_deadline", "replied_at", "反馈超时"),
+}
+HANDLED = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED]
+BATCH = 1000
+
+
+def sweep_deadlines(now=None) -> int:
+    """Mark every new breach; returns how many supervision events were written."""
+    now = now or timezone.now()
+    written = 0
+    for flag, (deadline, done, label) in TICKET_BREACHES.items():
+        written += _sweep_tickets(now, flag, deadline, done, label)
+    written += _sweep_report_ins(now)
+    return written
+
+
+def _sweep_tickets(now, flag, deadline, done, label):
+    written = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    **{f"{deadline}__lt": now, f"{done}__isnull": True, flag: False},
+                    status__in=HANDLED,
+                )
+                .values("id", "number", "lead_unit_id", "lead_unit__district_id", deadline)[:BATCH]
+            )
+            if not rows:
+                return written
+            ids = [r["id"] for r in rows]
+            Ticket.objects.filter(id__in=ids).update(**{flag: True, "overdue": True})
+            TicketEvent.objects.bulk_create(
+                TicketEvent(
+                    ticket_id=r["id"],
+                    type="supervised",
+                    at=now,
+                    unit_id=r["lead_unit_id"],
+                    note=label,
+                    payload={"breach": flag, "deadline": r[deadline].isoformat()},
+                )
+                for r in rows
+            )
+            for r in rows:
+                notify.after_commit(
+                    "overdue",
+                    r["id"],
+                    _("工单 %(n)s %(what)s") % {"n": r["number"], "what": label},
+                    unit_ids=[u for u in (r["lead_unit_id"], r["lead_unit__district_id"]) if u],
+                )
+            written += len(rows)
+
+
+def _sweep_report_ins(now):
+    written = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Participation.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    Q(report_in_deadline__lt=now),
+                    role=Participation.Role.SUMMONED,
+                    reported_in_at__isnull=True,
+                    report_in_overdue=False,
+                )
+                .values("id", "ticket_id", "ticket__number", "unit_id", "report_in_deadline")[
+                    :BATCH
+                ]
+            )
+            if not rows:
+                return written
+            Participation.objects.filter(id__in=[r["id"] for r in rows]).update(
+                report_in_overdue=True
+            )
+            TicketEvent.objects.bulk_create(
+                TicketEvent(
+                    ticket_id=r["ticket_id"],
+                    type="supervised",
+                    at=now,
+                    unit_id=r["unit_id"],
+                    note="部门报到超时",
+                    payload={
+                        "breach": "report_in_overdue",
+                        "deadline": r["report_in_deadline"].isoformat(),
+                    },
+                )
+                for r in rows
+            )
+            for r in rows:
+                notify.after_commit(
+                    "overdue",
+                    r["ticket_id"],
+                    _("工单 %(n)s 部门报到超时") % {"n": r["ticket__number"]},
+                    unit_ids=[r["unit_id"]],
+                )
+            written += len(rows)
