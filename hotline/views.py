@@ -18,3 +18,13 @@ class TokenView(ObtainAuthToken):
 
 
 obtain_token = TokenView.as_view()
+
+
+def healthz(request):
+    """For load balancers and compose health checks: the database answers."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

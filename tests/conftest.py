@@ -24,9 +24,20 @@ def _uses_db(request):
     return any(m.name == "django_db" for m in request.node.iter_markers())
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the directory once into the test database; each test's rollback keeps it."""
+    with django_db_blocker.unblock():
+        seed_units()
+        seed_categories()
+
+
 @pytest.fixture
 def directory(db):
-    """Beijing's units and the category taxonomy, as seed_units loads them."""
+    """Beijing's units and the category taxonomy, as seed_units loads them.
+
+    Seeded once per session; seeded again after a transactional test's flush emptied it.
+    """
     from tickets import routing
 
     if not Unit.objects.exists():
@@ -84,3 +95,25 @@ def api():
         return client
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Tasks run eagerly in tests, except those marked `celery_worker`.
+
+    A `celery_worker` test gets the configuration of settings (a real Redis broker when
+    REDIS_URL is set) and starts a real worker itself; it is skipped without REDIS_URL.
+    """
+    from django.conf import settings
+
+    from hotline.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        if not settings.REDIS_URL:
+            pytest.skip("needs REDIS_URL: a real Redis broker for a real Celery worker")
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
