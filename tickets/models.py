@@ -211,6 +211,12 @@ class Ticket(models.Model):
             # unit inbox: the lead unit's open tickets by deadline
             models.Index(fields=["lead_unit", "status", "feedback_deadline"]),
             models.Index(fields=["status", "received_at"]),
+            # callback queue: replied, or past the feedback deadline, oldest deadline first
+            models.Index(
+                fields=["feedback_deadline"],
+                name="ticket_awaiting_callback",
+                condition=Q(status__in=["dispatched", "signed", "in_progress", "replied"]),
+            ),
             models.Index(fields=["district", "status"]),
             # likely repeats: same street and category, open
             models.Index(fields=["street", "category", "received_at"]),
