@@ -1,5 +1,8 @@
 """Shared fixtures: the real Beijing directory, people in every role, API clients."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -13,6 +16,11 @@ def _calendar(request):
     """The calendar comes with a migration; a transactional test's flush empties it."""
     names = set(request.fixturenames)
     if names & {"db", "transactional_db", "live_server"} or _uses_db(request):
+        # Make sure the database is set up before this autouse fixture touches it.
+        transactional = names & {"transactional_db", "live_server"} or any(
+            m.kwargs.get("transaction") for m in request.node.iter_markers("django_db")
+        )
+        request.getfixturevalue("transactional_db" if transactional else "db")
         if not WorkDay.objects.exists():
             seed_calendar()
     workdays.clear_cache()
@@ -117,3 +125,107 @@ def _celery_mode(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+# --- Tickets walked through the actions layer (added by helper `life`) ------------------
+
+
+class TicketFlow:
+    """Creates tickets and walks them through `tickets.actions` to a wanted state.
+
+    Times are explicit: `now` (default `T0`, Monday 3 Nov 2025 10:00 in Beijing, a working
+    day) is the intake and dispatch time; each later step happens a few minutes after it.
+    """
+
+    T0 = datetime(2025, 11, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    STREET, DISTRICT, CO, DEPT = "110101001", "110101", "110101-SCJG", "110101-CGZF"
+
+    def __init__(self, staff, make_user):
+        self.staff = staff
+        self._make_user = make_user
+
+    def user_of(self, unit):
+        """A unit_staff user of `unit` (a Unit or a code)."""
+        return self._make_user(Role.UNIT_STAFF, getattr(unit, "code", unit))
+
+    def new(self, *, now=None, category=None, **fields):
+        from tickets import actions
+
+        fields.setdefault("channel", "phone")
+        fields.setdefault("kind", "complaint")
+        fields.setdefault("content", "南池子大街路灯不亮")
+        fields.setdefault("caller_name", "张先生")
+        fields.setdefault("caller_phone", "13812345678")
+        fields.setdefault("address", "北京市东城区东华门街道南池子大街1号")
+        ticket, _ = actions.create_ticket(
+            actor=self.staff.operator,
+            now=now or self.T0,
+            category=category or leaf(),
+            **fields,
+        )
+        return ticket
+
+    def dispatched(self, *, unit=STREET, co_units=(CO,), now=None, **fields):
+        from tickets import actions
+
+        now = now or self.T0
+        ticket = self.new(now=now, **fields)
+        return actions.dispatch_ticket(
+            actor=self.staff.dispatcher, ticket=ticket, unit=unit, co_units=co_units, now=now
+        )
+
+    def at(self, state, *, now=None, whistle=True, **fields):
+        """A ticket in `state` (a Status value); handled ones are led by `unit` (the street)."""
+        from tickets import actions
+
+        now = now or self.T0
+        later = lambda minutes: now + timedelta(minutes=minutes)  # noqa: E731
+        op = self.staff.operator
+        if state in ("new", "answered", "transferred", "merged"):
+            ticket = self.new(now=now, **fields)
+            if state == "answered":
+                return actions.answer_ticket(actor=op, ticket=ticket, answer="已告知办理流程")
+            if state == "transferred":
+                return actions.transfer_ticket(actor=op, ticket=ticket, to="110", note="打架")
+            if state == "merged":
+                master = self.new(now=now, **fields)
+                return actions.merge_ticket(actor=op, ticket=ticket, into=master)
+            return ticket
+        ticket = self.dispatched(now=now, **fields)
+        if state == "dispatched":
+            return ticket
+        lead = self.user_of(ticket.lead_unit)
+        ticket = actions.sign_ticket(actor=lead, ticket=ticket, now=later(5))
+        if state == "signed":
+            return ticket
+        ticket = actions.contact_caller(actor=lead, ticket=ticket, now=later(10))
+        if whistle and ticket.lead_unit.type == "street":
+            ticket = actions.whistle(
+                actor=lead, ticket=ticket, departments=[self.DEPT], reason="需执法", now=later(15)
+            )
+        if state == "in_progress":
+            return ticket
+        if state == "returned":
+            return actions.return_ticket(
+                actor=lead, ticket=ticket, reason="非本单位职责", now=later(20)
+            )
+        ticket = actions.reply_ticket(
+            actor=lead, ticket=ticket, result="solved", note="已修复", now=later(60)
+        )
+        if state == "replied":
+            return ticket
+        assert state == "closed", state
+        return actions.record_callback(
+            actor=self.staff.callback_agent,
+            ticket=ticket,
+            valid=True,
+            contacted=True,
+            solved=True,
+            satisfaction="satisfied",
+            now=later(120),
+        )
+
+
+@pytest.fixture
+def flow(staff, make_user):
+    return TicketFlow(staff, make_user)
