@@ -139,7 +139,10 @@ def transfer_ticket(*, actor, ticket, to, note="", now=None) -> Ticket:
 def merge_ticket(*, actor, ticket, into, now=None) -> Ticket:
     now = _now(now)
     ticket = _begin("merge", ticket, actor, now)
-    master = into if isinstance(into, Ticket) else Ticket.objects.filter(number=into).first()
+    # Re-read (and lock) the master even when given an instance: a stale copy could hide
+    # that it was closed or merged meanwhile.
+    lookup = {"pk": into.pk} if isinstance(into, Ticket) else {"number": into}
+    master = Ticket.objects.select_for_update(of=("self",)).filter(**lookup).first()
     if master is None:
         raise ValidationError({"into": _("主工单不存在")})
     if master.pk == ticket.pk:

@@ -364,8 +364,18 @@ class InvalidCallbackReason(models.TextChoices):
     NO_CONTACT_WANTED = "no_contact", _("诉求人要求不回访")
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValueError("ticket history is append-only")
+
+    def delete(self):
+        raise ValueError("ticket history is append-only")
+
+
 class TicketEvent(models.Model):
     """Append-only history: one row per action. Nothing edits or deletes it."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事件"), max_length=24)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notify
+from .lifecycle import STEPS
 from .models import Participation, Status, Ticket, TicketEvent
 
 # flag field -> (deadline field, "done" timestamp field, event note)
@@ -76,6 +77,8 @@ def _sweep_report_ins(now):
                     role=Participation.Role.SUMMONED,
                     reported_in_at__isnull=True,
                     report_in_overdue=False,
+                    # Only while the department may still report in (not once closed).
+                    ticket__status__in=STEPS["report-in"].from_states,
                 )
                 .values("id", "ticket_id", "ticket__number", "unit_id", "report_in_deadline")[
                     :BATCH

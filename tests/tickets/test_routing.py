@@ -1,0 +1,68 @@
+"""Routing (SPEC §6): address to district and street, and the unit a ticket should go to."""
+
+import pytest
+
+from hotline.models import Unit
+from tests.conftest import leaf
+from tickets import routing
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(address):
+    district_id, street_id = routing.resolve_address(address)
+    codes = dict(Unit.objects.filter(pk__in=[district_id, street_id]).values_list("pk", "code"))
+    return codes.get(district_id), codes.get(street_id)
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        ("北京市东城区东华门街道南池子大街", ("110101", "110101001")),
+        ("东城区景山街道", ("110101", "110101002")),
+        ("北京市朝阳区八里庄街道", ("110105", "110105015")),
+        ("北京市海淀区八里庄", ("110108", "110108005")),
+        ("北京市大兴区", ("110115", None)),
+        ("", (None, None)),
+        ("北京西站南广场", (None, None)),
+    ],
+)
+def test_resolve_address(address, expected):
+    assert _codes(address) == expected
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_street_named_in_another_district_is_not_taken():
+    # 东华门街道 is in 东城区; an address in 西城区 must not land on it.
+    assert _codes("北京市西城区东华门街道") == ("110102", None)
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_street_name_in_two_districts_without_a_district_still_finds_a_street():
+    district, street = _codes("八里庄街道")
+    assert street in {"110105015", "110108005"}
+    assert district == street[:6]
+
+
+def test_suggest_unit_prefers_the_category_duty_unit(flow):
+    gas_leak = leaf("GG.RQ.XL")  # 燃气泄漏 -> the gas company
+    ticket = flow.new(category=gas_leak)
+    assert ticket.street.code == "110101001"
+    assert routing.suggest_unit(ticket).code == "C-GAS"
+
+
+def test_suggest_unit_is_the_street_for_a_local_category(flow):
+    ticket = flow.new(category=leaf("CX.WJ.SD"))  # 私搭乱建: no duty unit
+    assert routing.suggest_unit(ticket).code == "110101001"
+
+
+def test_suggest_unit_falls_back_to_the_district_government(flow):
+    ticket = flow.new(category=leaf("CX.WJ.SD"), address="北京市西城区某胡同")
+    assert ticket.street is None
+    assert routing.suggest_unit(ticket).code == "110102"
+
+
+def test_suggest_unit_is_none_without_any_place(flow):
+    ticket = flow.new(category=leaf("CX.WJ.SD"), address="不详")
+    assert routing.suggest_unit(ticket) is None
