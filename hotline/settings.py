@@ -120,12 +120,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several fields share (e.g. transfer's `to`).
+    "ENUM_NAME_OVERRIDES": {"EmergencyLineEnum": "tickets.models.EmergencyLine"},
 }
 
 # --- Celery ----------------------------------------------------------------------------
 # Not CELERY_BROKER_URL: Celery reads that variable itself and it would override tests.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

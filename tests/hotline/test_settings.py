@@ -32,7 +32,7 @@ def settings_with(**env):
 def test_embedded_default_without_environment():
     engine, name, _, broker, eager, tz, lang, langs = settings_with()
     assert engine == "django.db.backends.sqlite3" and name.endswith("db.sqlite3")
-    assert eager is True and broker == "memory://"
+    assert eager is True and broker == "memory://localhost/"
     assert tz == "Asia/Shanghai" and lang == "zh-hans" and "en" in langs
 
 

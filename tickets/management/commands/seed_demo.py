@@ -1,0 +1,63 @@
+import logging
+import time
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from tickets import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Demo users for every role (password demo12345) and months of realistic tickets "
+        "written through the actions. Idempotent: existing demo tickets are kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--months", type=int, default=3, help="months of history (3)")
+        parser.add_argument("--per-day", type=int, default=70, help="contacts per day (70)")
+        parser.add_argument("--seed", type=int, default=42, help="random seed (42)")
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--force", action="store_true", help="add tickets even if demo tickets exist"
+        )
+        parser.add_argument("--logins", action="store_true", help="only print the logins")
+
+    def handle(self, **opts):
+        if opts["logins"]:
+            self._print_logins(demo.login_rows())
+            return
+        demo.ensure_directory()
+        rows = demo.ensure_users()
+        if demo.demo_tickets_exist() and not opts["force"]:
+            self.stdout.write("demo tickets already exist: skipped (use --force to add more)")
+        else:
+            self._generate(opts)
+        self._print_logins(rows)
+
+    def _generate(self, opts):
+        started = time.monotonic()
+        bar = tqdm(
+            total=0, unit="tickets", desc="seed_demo", disable=opts["quiet"], file=self.stderr
+        )
+        # Eager Celery logs every notification task it runs: too much for a seed run.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+        with bar:
+            stats = demo.Demo(
+                months=opts["months"], per_day=opts["per_day"], seed=opts["seed"], progress=bar
+            ).run()
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(stats.by_kind.items()))
+        self.stdout.write(
+            f"tickets: {stats.tickets} ({kinds}); supervision events: {stats.sweep_events}; "
+            f"{time.monotonic() - started:.0f}s"
+        )
+        if stats.refused:
+            self.stderr.write(f"steps refused: {stats.refused}, e.g. {stats.errors[:3]}")
+
+    def _print_logins(self, rows):
+        self.stdout.write("")
+        self.stdout.write(f"{'username':<12} {'password':<10} {'role':<15} unit")
+        for r in rows:
+            self.stdout.write(
+                f"{r['username']:<12} {r['password']:<10} {r['role']:<15} {r['unit']}"
+            )
