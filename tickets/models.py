@@ -218,6 +218,11 @@ class Ticket(models.Model):
                 condition=Q(status__in=["dispatched", "signed", "in_progress", "replied"]),
             ),
             models.Index(fields=["district", "status"]),
+            # scoring: a unit's volume (tickets it led, dispatched in the period)
+            models.Index(
+                fields=["dispatched_at", "lead_unit"], name="ticket_dispatched_lead",
+                condition=Q(lead_unit__isnull=False),
+            ),
             # likely repeats: same street and category, open
             models.Index(fields=["street", "category", "received_at"]),
             # the sweep: open tickets past a deadline not yet flagged

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from .views import ComputeScores, ScoreList
+
+urlpatterns = [
+    path("scores/", ScoreList.as_view(), name="scores"),
+    path("scores/compute/", ComputeScores.as_view(), name="scores-compute"),
+]

@@ -1,0 +1,78 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from tickets.guards import Refused
+
+from .compute import publish_period
+from .models import ScoreRun, ScoringPolicy, UnitScore, WhistleScore
+
+
+@admin.register(ScoringPolicy)
+class ScoringPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "period",
+        "unit_type",
+        "weight_response",
+        "weight_resolution",
+        "weight_satisfaction",
+        "basic_factor",
+        "min_valid_callbacks",
+        "flag_bottom_n",
+        "cutoff_day",
+    ]
+
+
+@admin.register(ScoreRun)
+class ScoreRunAdmin(admin.ModelAdmin):
+    list_display = ["period", "status", "started_at", "finished_at", "published", "override_by"]
+    list_filter = ["status", "published"]
+    actions = ["publish"]
+    # The record of a computation is evidence: nothing here edits it.
+    readonly_fields = [f.name for f in ScoreRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("发布（冻结）所选周期"))
+    def publish(self, request, queryset):
+        for period in sorted(set(queryset.values_list("period", flat=True))):
+            try:
+                publish_period(period, actor=request.user)
+            except Refused as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+
+
+@admin.register(UnitScore)
+class UnitScoreAdmin(admin.ModelAdmin):
+    list_display = ["period", "unit", "group", "volume", "valid_callbacks", "composite", "rank"]
+    list_filter = ["period", "group", "flagged"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "unit__code"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(WhistleScore)
+class WhistleScoreAdmin(admin.ModelAdmin):
+    list_display = [
+        "period",
+        "unit",
+        "whistles",
+        "summons_sent",
+        "summons_received",
+        "reported_on_time",
+        "reported_late",
+        "not_reported",
+    ]
+    list_filter = ["period"]
+    list_select_related = ["unit"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

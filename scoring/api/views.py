@@ -1,0 +1,86 @@
+"""GET /api/v1/scores/ (the rankings) and POST /api/v1/scores/compute/ (queue a run)."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hotline.models import Role
+from scoring import selectors
+from scoring.compute import latest_run
+from scoring.models import UnitScore
+from scoring.tasks import compute_period_task
+from tickets.guards import Refused
+
+from .serializers import (
+    ComputeQueuedSerializer,
+    ComputeRequestSerializer,
+    ScoreQuerySerializer,
+    UnitScoreSerializer,
+)
+
+
+class RankingPagination(PageNumberPagination):
+    # One page holds the largest peer group (343 streets).
+    page_size = 500
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class ScoreList(generics.ListAPIView):
+    """A period's ranked rows; unranked units (too few valid callbacks) come last, rank null.
+
+    Leaders, reviewers, admins and centre staff read every unit; unit staff only their own.
+    """
+
+    serializer_class = UnitScoreSerializer
+    pagination_class = RankingPagination
+    filter_backends = []
+    queryset = UnitScore.objects.none()
+
+    def get_queryset(self):
+        query = ScoreQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        period = query.validated_data.get("period") or selectors.latest_period()
+        if not period:
+            return UnitScore.objects.none()
+        return selectors.scores_for(self.request.user, period, query.validated_data.get("group"))
+
+    @extend_schema(parameters=[ScoreQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class CanCompute(permissions.BasePermission):
+    message = "只有审核员和管理员可以发起考核计算"
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.role in {Role.ADMIN, Role.REVIEWER}
+
+
+class ComputeScores(APIView):
+    permission_classes = [permissions.IsAuthenticated, CanCompute]
+
+    @extend_schema(
+        request=ComputeRequestSerializer,
+        responses={
+            202: ComputeQueuedSerializer,
+            400: OpenApiResponse(description="period 格式错误"),
+            403: OpenApiResponse(description="无权发起计算"),
+            409: OpenApiResponse(description="该周期已发布（冻结），未说明重算理由"),
+        },
+    )
+    def post(self, request):
+        """Queue the computation of a period (Celery). A frozen period needs override_reason."""
+        data = ComputeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = data.validated_data["period"]
+        reason = data.validated_data["override_reason"].strip()
+        if latest_run(period, published=True) and not reason:
+            raise Refused(409, _("%(p)s 的排名已发布（冻结），重算须说明理由") % {"p": period})
+        args = (period, request.user.pk, reason)
+        transaction.on_commit(lambda: compute_period_task.delay(*args))
+        return Response({"period": period, "status": "queued"}, status=status.HTTP_202_ACCEPTED)
