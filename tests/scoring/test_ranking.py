@@ -279,3 +279,17 @@ def test_compute_scores_command_publishes_and_respects_the_freeze(staff, capsys)
     assert ScoreRun.objects.filter(override_reason="数据更正", status="done").count() == 1
     with pytest.raises(CommandError):
         call_command("compute_scores", "--period", "2026-13", verbosity=0)
+
+
+def test_compute_scores_recent_publishes_closed_periods_and_leaves_frozen_ones(capsys):
+    current = periods.period_of(datetime.now(tz=BJ))
+    last, before = periods.shift(current, -1), periods.shift(current, -2)
+    call_command("compute_scores", "--recent", "3", "--publish", verbosity=0)
+    runs = {r.period: r.published for r in ScoreRun.objects.all()}
+    assert runs == {before: True, last: True, current: False}
+    # a second run recomputes only the open period and leaves the frozen ones alone
+    call_command("compute_scores", "--recent", "3", "--publish", verbosity=0)
+    out = capsys.readouterr().out
+    assert f"{before}: published already" in out and f"{last}: published already" in out
+    assert ScoreRun.objects.filter(period=before).count() == 1
+    assert ScoreRun.objects.filter(period=current).count() == 2
