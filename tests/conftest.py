@@ -116,13 +116,11 @@ def _celery_mode(request):
 
     from hotline.celery import app
 
-    if request.node.get_closest_marker("celery_worker"):
-        if not settings.REDIS_URL:
-            pytest.skip("needs REDIS_URL: a real Redis broker for a real Celery worker")
-        yield
-        return
+    worker = request.node.get_closest_marker("celery_worker")
+    if worker and not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: a real Redis broker for a real Celery worker")
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    app.conf.task_always_eager = not worker
     yield
     app.conf.task_always_eager = previous
 

@@ -1,0 +1,205 @@
+"""Page forms: the intake form, and one small form per lifecycle step.
+
+Each step form turns its cleaned data into the keyword arguments of the step's action
+(`kwargs()`); the action itself validates and decides.
+"""
+
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from hotline.models import Category, Unit, UnitType
+
+from ..models import (
+    EmergencyLine,
+    InvalidCallbackReason,
+    Kind,
+    ReplyResult,
+    Satisfaction,
+    Urgency,
+)
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+
+def _yes_no(label, required=True):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=([] if required else [("", "—")]) + YES_NO,
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+    )
+
+
+def _text(label, required=True, rows=2):
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class IntakeForm(forms.Form):
+    caller_name = forms.CharField(label=_("诉求人"), max_length=50, required=False)
+    caller_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    confidential = forms.BooleanField(label=_("保密"), required=False)
+    address = forms.CharField(label=_("问题地址"), max_length=200, required=False)
+    category = forms.ModelChoiceField(
+        label=_("诉求分类"),
+        queryset=Category.objects.filter(default_urgency__isnull=False, active=True),
+        to_field_name="code",
+    )
+    kind = forms.ChoiceField(label=_("诉求类型"), choices=Kind.choices, initial=Kind.HELP)
+    urgency = forms.TypedChoiceField(
+        label=_("响应级别"),
+        choices=[("", _("按分类默认"))] + Urgency.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    urgency_reason = forms.CharField(label=_("调整级别理由"), max_length=200, required=False)
+    content = _text(_("主要内容"), rows=4)
+
+    def ticket_fields(self):
+        data = dict(self.cleaned_data)
+        if data["urgency"] is None:
+            data.pop("urgency")
+        data["channel"] = "phone"
+        return data
+
+
+class StepForm(forms.Form):
+    def __init__(self, *args, ticket=None, **kwargs):
+        self.ticket = ticket
+        super().__init__(*args, **kwargs)
+
+    def kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class NoteForm(StepForm):
+    note = _text(_("说明"), required=False, rows=1)
+
+
+class AnswerForm(StepForm):
+    answer = _text(_("答复内容"))
+
+
+class TransferForm(StepForm):
+    to = forms.ChoiceField(label=_("转至"), choices=EmergencyLine.choices)
+    note = _text(_("说明"), required=False, rows=1)
+
+
+class MergeForm(StepForm):
+    into = forms.CharField(label=_("主工单编号"), max_length=20)
+
+
+class DispatchForm(StepForm):
+    unit = forms.CharField(label=_("主办单位编码"), max_length=32)
+    co_units = forms.CharField(label=_("协办单位编码（逗号分隔）"), required=False)
+    note = _text(_("说明"), required=False, rows=1)
+
+    def kwargs(self):
+        data = dict(self.cleaned_data)
+        data["co_units"] = [c.strip() for c in data["co_units"].replace("，", ",").split(",")]
+        data["co_units"] = [c for c in data["co_units"] if c]
+        return data
+
+
+class ReasonForm(StepForm):
+    reason = _text(_("理由"))
+
+
+class WhistleForm(StepForm):
+    departments = forms.MultipleChoiceField(
+        label=_("召集部门"), widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    reason = _text(_("吹哨事由"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        district_id = self.ticket.lead_unit.district_id if self.ticket else None
+        depts = Unit.objects.filter(type=UnitType.DEPARTMENT, active=True).filter(
+            Q(district_id=district_id) | Q(district__isnull=True)
+        )
+        # The district's own departments first, then the municipal ones.
+        depts = depts.order_by(F("district_id").asc(nulls_last=True), "code")
+        self.fields["departments"].choices = [(u.code, u.name) for u in depts]
+
+
+class ReviewReturnForm(StepForm):
+    accept = _yes_no(_("同意退单"))
+    unit = forms.CharField(label=_("改派单位编码"), max_length=32, required=False)
+    note = _text(_("审核意见"), required=False, rows=1)
+
+
+class DecideForm(StepForm):
+    approve = _yes_no(_("同意"))
+    note = _text(_("审核意见"), required=False, rows=1)
+
+
+class ExtendForm(StepForm):
+    days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=30)
+    reason = _text(_("延期理由"))
+
+
+class ReplyForm(StepForm):
+    result = forms.ChoiceField(label=_("办理结果"), choices=ReplyResult.choices)
+    note = _text(_("办理情况"), rows=3)
+
+
+class ReportPartForm(StepForm):
+    note = _text(_("办理情况"), rows=2)
+
+
+class CallbackForm(StepForm):
+    valid = _yes_no(_("接通并有效"))
+    invalid_reason = forms.ChoiceField(
+        label=_("无效原因"),
+        choices=[("", "—")] + InvalidCallbackReason.choices,
+        required=False,
+    )
+    contacted = _yes_no(_("1. 承办单位是否联系过您？"), required=False)
+    solved = _yes_no(_("2. 问题是否已解决？"), required=False)
+    satisfaction = forms.ChoiceField(
+        label=_("3. 您对办理结果是否满意？"),
+        choices=[("", "—")] + Satisfaction.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+STEP_FORMS = {
+    "answer": AnswerForm,
+    "transfer": TransferForm,
+    "merge": MergeForm,
+    "dispatch": DispatchForm,
+    "sign": NoteForm,
+    "contact": NoteForm,
+    "whistle": WhistleForm,
+    "report-in": NoteForm,
+    "report-part": ReportPartForm,
+    "return": ReasonForm,
+    "review-return": ReviewReturnForm,
+    "extend": ExtendForm,
+    "review-extension": DecideForm,
+    "reply": ReplyForm,
+    "callback": CallbackForm,
+    "claim-unreasonable": ReasonForm,
+    "review-claim": DecideForm,
+    "appeal": ReasonForm,
+    "review-appeal": DecideForm,
+}
+
+# Review requests by kind → the step that decides them.
+REVIEW_STEPS = {
+    "return": "review-return",
+    "extension": "review-extension",
+    "unreasonable": "review-claim",
+    "appeal": "review-appeal",
+}
+
+
+def step_form(name, ticket, data=None, initial=None):
+    # A prefix per step keeps field ids unique when several forms share a page.
+    return STEP_FORMS[name](data, ticket=ticket, initial=initial, prefix=name)

@@ -1,0 +1,371 @@
+"""The pages each role works in. Reads through selectors, writes through actions.BY_STEP."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hotline.models import Category, Role, Unit
+
+from .. import actions, guards, inbox_selectors, routing, selectors
+from ..lifecycle import STEPS
+from ..models import Notification, Participation, ReviewRequest, TicketEvent
+from .forms import REVIEW_STEPS, STEP_FORMS, IntakeForm, step_form
+
+EVENT_LABELS = {
+    "created": gettext_lazy("受理"),
+    "answered": gettext_lazy("直接答复"),
+    "transferred": gettext_lazy("转警"),
+    "merged": gettext_lazy("并单"),
+    "repeat_merged": gettext_lazy("重复件并入"),
+    "dispatched": gettext_lazy("派单"),
+    "signed": gettext_lazy("签收"),
+    "contacted": gettext_lazy("联系诉求人"),
+    "whistled": gettext_lazy("吹哨"),
+    "reported_in": gettext_lazy("部门报到"),
+    "part_reported": gettext_lazy("协办反馈"),
+    "returned": gettext_lazy("退单"),
+    "return_accepted": gettext_lazy("退单通过，改派"),
+    "return_rejected": gettext_lazy("退单驳回"),
+    "extension_requested": gettext_lazy("申请延期"),
+    "extension_approved": gettext_lazy("延期通过"),
+    "extension_refused": gettext_lazy("延期驳回"),
+    "replied": gettext_lazy("办结反馈"),
+    "called_back": gettext_lazy("回访"),
+    "unreasonable_claimed": gettext_lazy("申请不合理诉求"),
+    "claim_confirmed": gettext_lazy("不合理诉求确认"),
+    "claim_rejected": gettext_lazy("不合理诉求查否"),
+    "appealed": gettext_lazy("考核申诉"),
+    "appeal_upheld": gettext_lazy("申诉通过"),
+    "appeal_rejected": gettext_lazy("申诉驳回"),
+    "supervised": gettext_lazy("督办（超时）"),
+}
+
+INTAKE_STEPS = ["answer", "transfer", "merge", "dispatch"]
+LIST_LIMIT = 100
+
+
+def roles(*allowed):
+    """Page access by role (the steps themselves are still checked by the actions)."""
+
+    def wrap(view):
+        @wraps(view)
+        @login_required
+        def inner(request, *args, **kwargs):
+            if request.user.role not in allowed and not request.user.is_superuser:
+                raise PermissionDenied(_("您的角色不能使用此页面"))
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+# --- Home -----------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    user = request.user
+    ctx = {}
+    if user.role in (Role.OPERATOR, Role.DISPATCHER):
+        ctx["intake_today"] = inbox_selectors.intake_today(user)
+        ctx["queue"] = inbox_selectors.centre_counters()
+    elif user.role == Role.UNIT_STAFF and user.unit_id:
+        ctx["counters"] = inbox_selectors.inbox_counters(user.unit)
+    elif user.role == Role.CALLBACK_AGENT:
+        ctx["callbacks_due"] = selectors.callback_queue().count()
+    elif user.role == Role.REVIEWER:
+        ctx["reviews"] = inbox_selectors.pending_review_counts()
+    return render(request, "tickets/home.html", ctx)
+
+
+# --- Operator console -----------------------------------------------------------------------
+
+
+def _intake_panel(user, ticket):
+    """The triage steps this user may take on a just-created ticket, with their forms."""
+    suggested = routing.suggest_unit(ticket)
+    forms = []
+    for step in guards.allowed_steps(ticket, user):
+        if step.name in INTAKE_STEPS:
+            initial = {"unit": suggested.code} if step.name == "dispatch" and suggested else None
+            forms.append((step, step_form(step.name, ticket, initial=initial)))
+    repeats = selectors.likely_repeats(
+        phone=ticket.caller_phone,
+        street=ticket.street,
+        category=ticket.category,
+        exclude_id=ticket.pk,
+    )
+    return {"ticket": ticket, "forms": forms, "suggested": suggested, "repeats": repeats}
+
+
+@roles(Role.OPERATOR, Role.DISPATCHER, Role.ADMIN)
+def console(request):
+    user = request.user
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket, _created = actions.create_ticket(actor=user, **form.ticket_fields())
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("已受理，工单编号 %(n)s") % {"n": ticket.number})
+            return redirect(f"{reverse('console')}?t={ticket.number}")
+    ctx = {"form": form, "categories": _leaf_categories()}
+    number = request.GET.get("t")
+    if number and request.method == "GET":
+        ticket = (
+            selectors.visible_tickets(user)
+            .select_related("category__duty_unit", "street", "district", "lead_unit")
+            .filter(number=number)
+            .first()
+        )
+        if ticket:
+            ctx["panel"] = _intake_panel(user, ticket)
+    return render(request, "tickets/console.html", ctx, status=400 if form.errors else 200)
+
+
+def _leaf_categories():
+    return Category.objects.filter(default_urgency__isnull=False, active=True).values(
+        "code", "name", "path", "pinyin", "default_urgency"
+    )
+
+
+@roles(Role.OPERATOR, Role.DISPATCHER, Role.ADMIN)
+def console_lookup(request):
+    """As the operator types: the matched district/street, and likely repeats."""
+    address = request.GET.get("address", "").strip()
+    phone = request.GET.get("phone", "").strip()
+    district_id, street_id = routing.resolve_address(address)
+    names = dict(Unit.objects.filter(pk__in=[district_id, street_id]).values_list("pk", "name"))
+    category = Category.objects.filter(code=request.GET.get("category", "")).first()
+    street = Unit(pk=street_id) if street_id else None
+    repeats = selectors.likely_repeats(phone=phone, street=street, category=category)
+    return JsonResponse(
+        {
+            "district": names.get(district_id, ""),
+            "street": names.get(street_id, ""),
+            "repeats": [
+                {
+                    "number": t.number,
+                    "category": t.category.name,
+                    "street": t.street.name if t.street else "",
+                    "status": t.get_status_display(),
+                    "received_at": timezone.localtime(t.received_at).strftime("%m-%d %H:%M"),
+                    "url": reverse("ticket", args=[t.number]),
+                }
+                for t in repeats
+            ],
+        }
+    )
+
+
+# --- Dispatcher -----------------------------------------------------------------------------
+
+
+@roles(Role.DISPATCHER, Role.OPERATOR, Role.ADMIN)
+def dispatch_queue(request):
+    user = request.user
+    rows = []
+    for ticket in selectors.dispatch_queue()[:LIST_LIMIT]:
+        suggested = routing.suggest_unit(ticket)
+        # The refusal of "dispatch" needs no query: state, role and the centre relation.
+        can = guards.refusal("dispatch", ticket, user) is None
+        rows.append({"ticket": ticket, "suggested": suggested, "can_dispatch": can})
+    returns = selectors.pending_reviews("return").select_related("ticket__lead_unit")
+    return render(
+        request,
+        "tickets/dispatch.html",
+        {
+            "rows": rows,
+            "total": selectors.dispatch_queue().count(),
+            "returns": returns[:LIST_LIMIT],
+            "can_review_return": user.role in STEPS["review-return"].roles,
+        },
+    )
+
+
+# --- Unit inbox -----------------------------------------------------------------------------
+
+
+@roles(Role.UNIT_STAFF)
+def inbox(request):
+    unit = request.user.unit
+    if unit is None:
+        raise PermissionDenied(_("您还没有所属单位"))
+    now = timezone.now()
+    start, end = inbox_selectors.today_bounds(now)
+    return render(
+        request,
+        "tickets/inbox.html",
+        {
+            "tickets": selectors.unit_inbox(unit)[:LIST_LIMIT],
+            "counters": inbox_selectors.inbox_counters(unit, now),
+            "now": now,
+            "today_end": end,
+        },
+    )
+
+
+# --- Ticket page and its steps --------------------------------------------------------------
+
+
+def _ticket_for(user, number):
+    qs = selectors.visible_tickets(user).select_related(
+        "category__duty_unit", "street", "district", "community", "lead_unit", "master"
+    )
+    return get_object_or_404(qs, number=number)
+
+
+def _attach(form, exc):
+    """A Django ValidationError from an action, shown beside the field it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _render_ticket(request, ticket, failed=None, refused=None, status=200):
+    user = request.user
+    name, phone = selectors.caller_for(user, ticket)
+    forms = []
+    for step in guards.allowed_steps(ticket, user):
+        if failed is not None and failed.prefix == step.name:
+            forms.append((step, failed))
+            continue
+        initial = None
+        if step.name == "dispatch":
+            suggested = routing.suggest_unit(ticket)
+            initial = {"unit": suggested.code} if suggested else None
+        forms.append((step, step_form(step.name, ticket, initial=initial)))
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "unit")
+    parts = Participation.objects.filter(ticket=ticket).select_related("unit").order_by("id")
+    ctx = {
+        "ticket": ticket,
+        "caller_name": name,
+        "caller_phone": phone,
+        "forms": forms,
+        "failed": failed,
+        "refused": refused,
+        "events": [(e, EVENT_LABELS.get(e.type, e.type)) for e in events],
+        "participations": parts,
+        "requests": ReviewRequest.objects.filter(ticket=ticket).order_by("requested_at"),
+        "callbacks": ticket.callbacks.order_by("at"),
+    }
+    return render(request, "tickets/ticket.html", ctx, status=status)
+
+
+@login_required
+def ticket_detail(request, number):
+    return _render_ticket(request, _ticket_for(request.user, number))
+
+
+@login_required
+@require_POST
+def ticket_step(request, number, step):
+    if step not in STEP_FORMS:
+        raise Http404
+    ticket = _ticket_for(request.user, number)
+    form = step_form(step, ticket, data=request.POST)
+    if form.is_valid():
+        try:
+            actions.BY_STEP[step](actor=request.user, ticket=ticket, **form.kwargs())
+        except guards.Refused as exc:
+            return _render_ticket(
+                request, ticket, refused=(STEPS[step], exc.message), status=exc.status
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("“%(s)s”已完成") % {"s": STEPS[step].label})
+            return redirect(_safe_next(request, reverse("ticket", args=[number])))
+    if not any(s.name == step for s in guards.allowed_steps(ticket, request.user)):
+        # Invalid input for a step that is not allowed anyway: say why it is refused.
+        problem = guards.refusal(step, ticket, request.user)
+        return _render_ticket(
+            request, ticket, refused=(STEPS[step], problem.message), status=problem.status
+        )
+    return _render_ticket(request, ticket, failed=form, status=400)
+
+
+# --- Callback console -----------------------------------------------------------------------
+
+
+@roles(Role.CALLBACK_AGENT, Role.ADMIN)
+def callbacks(request):
+    user = request.user
+    queue = selectors.callback_queue()
+    ctx = {"queue": queue[:LIST_LIMIT], "total": queue.count()}
+    number = request.GET.get("t")
+    if number:
+        ticket = _ticket_for(user, number)
+        name, phone = selectors.caller_for(user, ticket)
+        problem = guards.refusal("callback", ticket, user)
+        ctx.update(
+            current=ticket,
+            caller_name=name,
+            caller_phone=phone,
+            refused=problem.message if problem else None,
+            form=None if problem else step_form("callback", ticket),
+        )
+    return render(request, "tickets/callbacks.html", ctx)
+
+
+# --- Reviewer queue -------------------------------------------------------------------------
+
+
+@roles(Role.REVIEWER, Role.DISPATCHER, Role.ADMIN)
+def reviews(request):
+    user = request.user
+    sections = []
+    for kind, label in ReviewRequest.Kind.choices:
+        step = REVIEW_STEPS[kind]
+        sections.append(
+            {
+                "kind": kind,
+                "label": label,
+                "step": step,
+                "can_decide": user.role in STEPS[step].roles,
+                "requests": selectors.pending_reviews(kind).select_related(
+                    "ticket__lead_unit", "ticket__category"
+                )[:LIST_LIMIT],
+            }
+        )
+    return render(request, "tickets/reviews.html", {"sections": sections})
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    items = inbox_selectors.notifications_for(request.user)[:LIST_LIMIT]
+    return render(request, "tickets/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    if request.POST.get("id"):
+        mine = mine.filter(pk=request.POST["id"])
+    mine.update(read_at=timezone.now())
+    return redirect(_safe_next(request, reverse("notifications")))
