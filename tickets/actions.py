@@ -546,48 +546,81 @@ def record_callback(
 # --- Assessment exclusions (SPEC §8) ---------------------------------------------------------
 
 
+def _ask_exclusion(step, kind, event, missing, *, actor, ticket, reason, now):
+    now = _now(now)
+    ticket = _begin(step, ticket, actor, now)
+    _require(reason, "reason", missing)
+    _request(ticket, kind, actor, now, reason)
+    _event(ticket, event, actor, now, reason)
+    return ticket
+
+
+def _decide_exclusion(step, kind, events, *, actor, ticket, approve, note, now):
+    """An approved claim or appeal takes the ticket out of the unit's rates (SPEC §8)."""
+    now = _now(now)
+    ticket = _begin(step, ticket, actor, now)
+    _decide(ticket, kind, actor, now, approve, note)
+    if approve:
+        ticket.excluded, ticket.excluded_reason = True, kind
+        ticket.save(update_fields=["excluded", "excluded_reason"])
+    _event(ticket, events[0] if approve else events[1], actor, now, note)
+    return ticket
+
+
 @transaction.atomic
 def claim_unreasonable(*, actor, ticket, reason, now=None) -> Ticket:
-    now = _now(now)
-    ticket = _begin("claim-unreasonable", ticket, actor, now)
-    _require(reason, "reason", _("请填写理由"))
-    _request(ticket, ReviewRequest.Kind.UNREASONABLE, actor, now, reason)
-    _event(ticket, "unreasonable_claimed", actor, now, reason)
-    return ticket
+    return _ask_exclusion(
+        "claim-unreasonable",
+        ReviewRequest.Kind.UNREASONABLE,
+        "unreasonable_claimed",
+        _("请填写理由"),
+        actor=actor,
+        ticket=ticket,
+        reason=reason,
+        now=now,
+    )
 
 
 @transaction.atomic
 def review_claim(*, actor, ticket, approve, note="", now=None) -> Ticket:
-    now = _now(now)
-    ticket = _begin("review-claim", ticket, actor, now)
-    _decide(ticket, ReviewRequest.Kind.UNREASONABLE, actor, now, approve, note)
-    if approve:
-        ticket.excluded, ticket.excluded_reason = True, "unreasonable"
-        ticket.save(update_fields=["excluded", "excluded_reason"])
-    _event(ticket, "claim_confirmed" if approve else "claim_rejected", actor, now, note)
-    return ticket
+    return _decide_exclusion(
+        "review-claim",
+        ReviewRequest.Kind.UNREASONABLE,
+        ("claim_confirmed", "claim_rejected"),
+        actor=actor,
+        ticket=ticket,
+        approve=approve,
+        note=note,
+        now=now,
+    )
 
 
 @transaction.atomic
 def appeal(*, actor, ticket, reason, now=None) -> Ticket:
-    now = _now(now)
-    ticket = _begin("appeal", ticket, actor, now)
-    _require(reason, "reason", _("请填写申诉理由和依据"))
-    _request(ticket, ReviewRequest.Kind.APPEAL, actor, now, reason)
-    _event(ticket, "appealed", actor, now, reason)
-    return ticket
+    return _ask_exclusion(
+        "appeal",
+        ReviewRequest.Kind.APPEAL,
+        "appealed",
+        _("请填写申诉理由和依据"),
+        actor=actor,
+        ticket=ticket,
+        reason=reason,
+        now=now,
+    )
 
 
 @transaction.atomic
 def review_appeal(*, actor, ticket, approve, note="", now=None) -> Ticket:
-    now = _now(now)
-    ticket = _begin("review-appeal", ticket, actor, now)
-    _decide(ticket, ReviewRequest.Kind.APPEAL, actor, now, approve, note)
-    if approve:
-        ticket.excluded, ticket.excluded_reason = True, "appeal"
-        ticket.save(update_fields=["excluded", "excluded_reason"])
-    _event(ticket, "appeal_upheld" if approve else "appeal_rejected", actor, now, note)
-    return ticket
+    return _decide_exclusion(
+        "review-appeal",
+        ReviewRequest.Kind.APPEAL,
+        ("appeal_upheld", "appeal_rejected"),
+        actor=actor,
+        ticket=ticket,
+        approve=approve,
+        note=note,
+        now=now,
+    )
 
 
 # The API and pages look actions up by the lifecycle step's name.
