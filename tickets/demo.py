@@ -313,9 +313,14 @@ class Demo:
         # for them to be ranked, as in a real city where volume is very uneven.
         self.district_weight = [(d.population or 400000) ** 0.25 for d in self.districts]
         self.street_weight = {}
+        # The streets that have demo logins are always busy, so their inboxes have work.
+        login_codes = {code for _, code in UNIT_LOGINS}
         for d in self.districts:
             n = len(self.streets_of[d.pk])
-            busy = set(rng.sample(range(n), min(n, 3 if n > 25 else 2)))
+            busy = {i for i, s in enumerate(self.streets_of[d.pk]) if s.code in login_codes}
+            others = [i for i in range(n) if i not in busy]
+            want = max(0, min(n, 3 if n > 25 else 2) - len(busy))
+            busy |= set(rng.sample(others, min(want, len(others))))
             quiet = max(1, n - len(busy))
             self.street_weight[d.pk] = [
                 0.85 / len(busy) if i in busy else 0.15 / quiet for i in range(n)

@@ -277,10 +277,14 @@ def test_inbox_counters_in_one_query(staff):
     assert a.pk != b.pk
 
 
-def test_pages_available_in_english(as_user, staff):
+def test_pages_are_chinese_first_and_english_when_chosen(as_user, staff):
     client = as_user(staff.street)
-    html = client.get(reverse("inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # an English browser alone does not switch the page: Chinese first
+    assert "待签收" in client.get(reverse("inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/inbox/"})
+    html = client.get(reverse("inbox")).content.decode()
     assert "To sign for" in html and "Overdue" in html
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/inbox/"})
     assert "待签收" in client.get(reverse("inbox")).content.decode()
 
 
