@@ -1,7 +1,13 @@
 """API plumbing shared by every app: refusals become 403/409 with a message."""
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -15,3 +21,80 @@ def exception_handler(exc, context):
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+class Pagination(PageNumberPagination):
+    """`?page_size=` up to 200. A page size that is not a positive number is a 400, not ignored."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise serializers.ValidationError({self.page_size_query_param: [_("须为正整数")]})
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            param["schema"]["minimum"] = 1
+        return params
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every refusal: 403, 404, 409."""
+
+    detail = serializers.CharField(help_text=_("拒绝或出错的原因"))
+
+
+def list_responses(serializer):
+    """Schema answers of a filtered, paginated list: bad filter 400, page past the end 404."""
+    return {
+        200: serializer,
+        400: OpenApiResponse(OpenApiTypes.OBJECT, description=str(_("筛选条件有误"))),
+        404: OpenApiResponse(ErrorSerializer, description=str(_("页码超出范围"))),
+    }
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error, not silently "no filter"."""
+
+    def to_python(self, value):
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        if value in (None, ""):
+            return None
+        raise forms.ValidationError(_("须为 true 或 false"), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # django-filter's BooleanWidget turns an unknown value into None before the field
+        # sees it; a plain input hands the field the raw text to judge.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A blank choice (`?type=`) or patterned value (`?period=`) is a 400, as the schema says."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, flt in self.filters.items():
+            if name not in self.data or self.data.get(name) != "":
+                continue
+            choice = django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter
+            if isinstance(flt, choice) or flt.extra.get("validators"):
+                self.form.add_error(name, _("不能为空：不筛选时请省略该参数"))
+                valid = False
+        return valid

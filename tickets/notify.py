@@ -24,3 +24,15 @@ def queue(args):
     except Exception:  # noqa: BLE001 - any broker failure: deliver here, lose nothing
         log.warning("broker unavailable; delivering notification in-process", exc_info=True)
         deliver_notifications.apply(args=args)
+
+
+def mark_read(*, user, notification_id=None, now=None) -> int:
+    """Mark one of the user's notifications read (or all of them); returns how many changed."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=now or timezone.now())

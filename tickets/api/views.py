@@ -1,0 +1,251 @@
+"""Thin views: validate the body, call a selector or an action, answer with the ticket."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hotline.api import ErrorSerializer, Pagination, list_responses
+from hotline.models import Role, UnitType
+
+from .. import actions, guards, lifecycle, notify, routing, selectors
+from ..models import Notification, Ticket
+from .filters import TicketFilter
+from .serializers import (
+    ACTION_INPUTS,
+    CreatedTicketSerializer,
+    NotificationSerializer,
+    TicketCreateSerializer,
+    TicketDetailSerializer,
+    TicketSerializer,
+)
+
+INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER}
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=str(
+        _("同一用户重试时带相同的键，返回第一次创建的工单（200）而不是新建一张（201）")
+    ),
+)
+
+
+def _error(description):
+    return OpenApiResponse(ErrorSerializer, description=str(description))
+
+
+FIELD_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT, description=str(_("输入有误：字段名 → 错误信息列表"))
+)
+NOT_VISIBLE = _error(_("工单不存在，或当前用户无权查看"))
+
+
+def _detail_queryset(tickets):
+    return tickets.select_related(
+        "category", "street", "district", "community", "lead_unit", "master"
+    ).prefetch_related("participations__unit", "events__actor", "events__unit", "repeats")
+
+
+def _detail(request, pk, serializer_class=TicketDetailSerializer, **extra):
+    # Visibility was checked before the action; the ticket is re-read as it is now.
+    ticket = _detail_queryset(Ticket.objects.filter(pk=pk)).get()
+    ticket.allowed_actions = [s.name for s in guards.allowed_steps(ticket, request.user)]
+    for name, value in extra.items():
+        setattr(ticket, name, value)
+    return serializer_class(ticket, context={"request": request}).data
+
+
+class TicketListCreate(generics.ListAPIView):
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return selectors.list_tickets(self.request.user).select_related("community", "master")
+
+    @extend_schema(
+        summary=str(_("工单列表（当前用户可见的）")),
+        responses=list_responses(TicketSerializer),
+        parameters=[
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                pattern=r"^20\d{2}-(0[1-9]|1[0-2])$",
+                description=str(_("受理月份 YYYY-MM（北京时间）")),
+            )
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=str(_("受理工单")),
+        request=TicketCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: CreatedTicketSerializer,
+            200: OpenApiResponse(
+                CreatedTicketSerializer, description=str(_("相同 Idempotency-Key 的重试"))
+            ),
+            400: FIELD_ERRORS,
+            403: _error(_("只有12345热线中心的话务员、派单员可以受理工单")),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        user = request.user
+        if user.role not in INTAKE_ROLES or not user.unit or user.unit.type != UnitType.CENTRE:
+            raise PermissionDenied(_("只有12345热线中心的话务员、派单员可以受理工单"))
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 100:
+            raise serializers.ValidationError(
+                {"Idempotency-Key": [_("Idempotency-Key 不能超过100个字符")]}
+            )
+        body = TicketCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ticket, created = actions.create_ticket(
+            actor=user, idempotency_key=key or None, **body.validated_data
+        )
+        ticket = _detail_queryset(Ticket.objects.filter(pk=ticket.pk)).get()
+        repeats = selectors.likely_repeats(
+            phone=ticket.caller_phone,
+            street=ticket.street,
+            category=ticket.category,
+            exclude_id=ticket.pk,
+            now=ticket.received_at,
+        )
+        data = _detail(
+            request,
+            ticket.pk,
+            CreatedTicketSerializer,
+            suggested_unit=routing.suggest_unit(ticket),
+            likely_repeats=[t.number for t in repeats],
+        )
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class TicketDetail(APIView):
+    @extend_schema(
+        summary=str(_("工单详情：历史事件、参与单位、当前可执行的步骤")),
+        responses={200: TicketDetailSerializer, 404: NOT_VISIBLE},
+    )
+    def get(self, request, number):
+        ticket = get_object_or_404(selectors.visible_tickets(request.user), number=number)
+        return Response(_detail(request, ticket.pk))
+
+
+class TicketAction(APIView):
+    """One lifecycle step on one ticket; subclasses name the step and its body."""
+
+    step: str = ""
+    input_class = None
+
+    def post(self, request, number):
+        ticket = get_object_or_404(selectors.visible_tickets(request.user), number=number)
+        # Role and state answer before the body: a refused step says why, not "bad field".
+        guards.check(self.step, ticket, request.user)
+        body = self.input_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.BY_STEP[self.step](actor=request.user, ticket=ticket, **body.validated_data)
+        return Response(_detail(request, ticket.pk))
+
+
+def _action_view(step_name):
+    step = lifecycle.STEPS[step_name]
+    input_class = ACTION_INPUTS[step_name]
+    view = type(
+        "Ticket" + "".join(part.title() for part in step_name.split("-")) + "Action",
+        (TicketAction,),
+        {"step": step_name, "input_class": input_class, "__doc__": str(step.label)},
+    )
+    roles = "、".join(sorted(str(Role(r).label) for r in step.roles))
+    schema = extend_schema(
+        operation_id=f"tickets_{step_name.replace('-', '_')}",
+        summary=str(step.label),
+        description=str(_("可执行角色：%(roles)s。")) % {"roles": roles},
+        request=input_class,
+        responses={
+            200: TicketDetailSerializer,
+            400: FIELD_ERRORS,
+            403: _error(_("角色或单位不能执行此步骤")),
+            404: NOT_VISIBLE,
+            409: _error(_("工单当前状态不允许此步骤")),
+        },
+        tags=["tickets"],
+    )
+    return extend_schema_view(post=schema)(view)
+
+
+ACTION_VIEWS = {name: _action_view(name) for name in lifecycle.STEPS}
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+class NotificationPagination(Pagination):
+    """A page of notifications, and how many of all of them are unread."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.unread = queryset.filter(read_at__isnull=True).count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["unread"] = self.unread
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["unread"] = {"type": "integer", "example": 3}
+        schema["required"] = [*schema.get("required", []), "unread"]
+        return schema
+
+
+@extend_schema_view(get=extend_schema(responses=list_responses(NotificationSerializer)))
+class NotificationList(generics.ListAPIView):
+    serializer_class = NotificationSerializer
+    pagination_class = NotificationPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.notifications_for(self.request.user)
+
+
+class ReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
+class NotificationRead(APIView):
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: NotificationSerializer, 404: _error(_("通知不存在"))},
+    )
+    def post(self, request, id):
+        # The path takes any text so that a bad id is a JSON 404 like every other.
+        if not id.isdigit():
+            raise NotFound(_("通知不存在"))
+        pk = int(id)
+        get_object_or_404(Notification, pk=pk, user=request.user)
+        notify.mark_read(user=request.user, notification_id=pk)
+        notification = selectors.notifications_for(request.user).get(pk=pk)
+        return Response(NotificationSerializer(notification).data)
+
+
+class NotificationReadAll(APIView):
+    @extend_schema(request=None, responses={200: ReadResultSerializer})
+    def post(self, request):
+        marked = notify.mark_read(user=request.user)
+        return Response({"marked": marked, "unread": 0})
