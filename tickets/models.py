@@ -220,7 +220,8 @@ class Ticket(models.Model):
             models.Index(fields=["district", "status"]),
             # scoring: a unit's volume (tickets it led, dispatched in the period)
             models.Index(
-                fields=["dispatched_at", "lead_unit"], name="ticket_dispatched_lead",
+                fields=["dispatched_at", "lead_unit"],
+                name="ticket_dispatched_lead",
                 condition=Q(lead_unit__isnull=False),
             ),
             # likely repeats: same street and category, open
