@@ -17,6 +17,9 @@ from tickets import actions  # noqa: E402
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).include(
     path_regex=r"^/api/v1/(tickets|units|categories|notifications)"
 )
+# PostgreSQL text cannot hold NUL, so Django refuses it in any field (400): a known limit,
+# not a schema mismatch worth a test failure.
+schema.config.generation.allow_x00 = False
 
 
 @pytest.fixture
@@ -47,6 +50,7 @@ def dispatched(staff):
 @schema.parametrize()
 @settings(
     max_examples=8,
+    derandomize=True,  # the same examples on every run: CI must not be a lottery
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
