@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from hotline.models import Category, Unit, UnitType
 
 from . import deadlines, notify, routing
-from .guards import Refused, check
+from .guards import Refused, check, intake_refusal
 from .lifecycle import OPEN_STATES
 from .models import (
     Callback,
@@ -76,6 +76,9 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
     from the category, and changing it needs `urgency_reason`.
     """
     now = _now(now)
+    refused = intake_refusal(actor)
+    if refused:
+        raise refused
     if idempotency_key:
         first = Ticket.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if first:

@@ -132,6 +132,14 @@ def refusal(step_name, ticket, user, now=None):
     return None
 
 
+def intake_refusal(user):
+    """Who may log a contact as a ticket: the centre's operators and dispatchers."""
+    unit = getattr(user, "unit", None)
+    if user.role not in lifecycle.OPERATORS or unit is None or unit.type != UnitType.CENTRE:
+        return Refused(403, _("只有12345热线中心的话务员、派单员可以受理工单"))
+    return None
+
+
 def check(step_name, ticket, user, now=None):
     problem = refusal(step_name, ticket, user, now)
     if problem:

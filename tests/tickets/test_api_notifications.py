@@ -59,3 +59,10 @@ def test_unread_first_mark_one_and_all(staff, api):
     assert Notification.objects.get(pk=newer.pk).read_at is not None
     assert Notification.objects.get(pk=theirs.pk).read_at is None
     assert client.get("/api/v1/notifications/").json()["unread"] == 0
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "١٢"])
+def test_a_non_numeric_notification_id_is_a_404_not_a_crash(staff, api, bad):
+    response = api(staff.street).post(f"/api/v1/notifications/{bad}/read/")
+    assert response.status_code == 404
+    assert "detail" in response.json()

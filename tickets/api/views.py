@@ -10,12 +10,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotline.api import ErrorSerializer, Pagination, list_responses
-from hotline.models import Role, UnitType
+from hotline.models import Role
 
 from .. import actions, guards, lifecycle, notify, routing, selectors
 from ..models import Notification, Ticket
@@ -28,8 +28,6 @@ from .serializers import (
     TicketDetailSerializer,
     TicketSerializer,
 )
-
-INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER}
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -105,8 +103,9 @@ class TicketListCreate(generics.ListAPIView):
     )
     def post(self, request, *args, **kwargs):
         user = request.user
-        if user.role not in INTAKE_ROLES or not user.unit or user.unit.type != UnitType.CENTRE:
-            raise PermissionDenied(_("只有12345热线中心的话务员、派单员可以受理工单"))
+        refused = guards.intake_refusal(user)  # before the body: say who may, not which field
+        if refused:
+            raise refused
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > 100:
             raise serializers.ValidationError(
@@ -235,7 +234,8 @@ class NotificationRead(APIView):
     )
     def post(self, request, id):
         # The path takes any text so that a bad id is a JSON 404 like every other.
-        if not id.isdigit():
+        # isascii: "²".isdigit() is True, but int("²") fails.
+        if not (id.isascii() and id.isdigit()):
             raise NotFound(_("通知不存在"))
         pk = int(id)
         get_object_or_404(Notification, pk=pk, user=request.user)

@@ -18,9 +18,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import actions
+from .. import actions, guards
 from ..guards import Refused
-from ..lifecycle import OPERATORS
 from . import docs, selectors
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
 from .serializers import (
@@ -170,7 +169,7 @@ def _submitter(api_key):
         Token.objects.select_related("user__unit").filter(key=api_key).first() if api_key else None
     )
     user = token.user if token else None
-    if user is None or not user.is_active or not user.is_centre_staff or user.role not in OPERATORS:
+    if user is None or not user.is_active or guards.intake_refusal(user):
         raise Open311Error(403, _("api_key: 缺失或无效（须为热线中心话务员的 API Token）"))
     return user
 
