@@ -115,6 +115,27 @@ def test_console_shows_action_error_beside_its_field(as_user, staff):
     assert not Ticket.objects.filter(caller_phone="13900002222").exists()
 
 
+def test_an_admin_on_the_console_is_told_why_and_nothing_is_filed(as_user, make_user):
+    from hotline.models import Role
+
+    admin = make_user(Role.ADMIN, "12345")
+    admin.is_superuser = True
+    admin.save()
+    page = as_user(admin).post(
+        reverse("console"),
+        {
+            "caller_phone": "13900003333",
+            "address": ADDRESS,
+            "category": leaf().code,
+            "kind": "help",
+            "content": "x",
+        },
+    )
+    assert page.status_code == 400
+    assert "只有12345热线中心的话务员、派单员可以受理工单" in page.content.decode()
+    assert not Ticket.objects.filter(caller_phone="13900003333").exists()
+
+
 def test_lookup_matches_street_and_repeats(as_user, staff):
     first = new_ticket(staff, phone="13700000001")
     data = (

@@ -116,7 +116,7 @@ def _intake_panel(user, ticket):
     return {"ticket": ticket, "forms": forms, "suggested": suggested, "repeats": repeats}
 
 
-@roles(Role.OPERATOR, Role.DISPATCHER, Role.ADMIN)
+@roles(Role.OPERATOR, Role.DISPATCHER)
 def console(request):
     user = request.user
     form = IntakeForm(request.POST or None)
@@ -125,6 +125,8 @@ def console(request):
             ticket, _created = actions.create_ticket(actor=user, **form.ticket_fields())
         except ValidationError as exc:
             _attach(form, exc)
+        except guards.Refused as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("已受理，工单编号 %(n)s") % {"n": ticket.number})
             return redirect(f"{reverse('console')}?t={ticket.number}")
@@ -148,7 +150,7 @@ def _leaf_categories():
     )
 
 
-@roles(Role.OPERATOR, Role.DISPATCHER, Role.ADMIN)
+@roles(Role.OPERATOR, Role.DISPATCHER)
 def console_lookup(request):
     """As the operator types: the matched district/street, and likely repeats."""
     address = request.GET.get("address", "").strip()
