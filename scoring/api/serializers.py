@@ -77,3 +77,14 @@ class ComputeRequestSerializer(serializers.Serializer):
 class ComputeQueuedSerializer(serializers.Serializer):
     period = serializers.CharField()
     status = serializers.CharField()
+
+
+class PublishRequestSerializer(serializers.Serializer):
+    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+
+
+class PublishedSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    published = serializers.BooleanField()
+    published_at = serializers.DateTimeField()
+    published_by = serializers.CharField(allow_null=True)

@@ -1,4 +1,4 @@
-"""GET /api/v1/scores/ (the rankings) and POST /api/v1/scores/compute/ (queue a run)."""
+"""GET /api/v1/scores/ (the rankings), POST …/compute/ (queue a run), POST …/publish/."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from hotline.models import Role
 from scoring import selectors
-from scoring.compute import latest_run
+from scoring.compute import latest_run, publish_period
 from scoring.models import UnitScore
 from scoring.tasks import compute_period_task
 from tickets.guards import Refused
@@ -18,6 +18,8 @@ from tickets.guards import Refused
 from .serializers import (
     ComputeQueuedSerializer,
     ComputeRequestSerializer,
+    PublishedSerializer,
+    PublishRequestSerializer,
     ScoreQuerySerializer,
     UnitScoreSerializer,
 )
@@ -84,3 +86,31 @@ class ComputeScores(APIView):
         args = (period, request.user.pk, reason)
         transaction.on_commit(lambda: compute_period_task.delay(*args))
         return Response({"period": period, "status": "queued"}, status=status.HTTP_202_ACCEPTED)
+
+
+class PublishScores(APIView):
+    """Publish (freeze) a computed period: the ranking leaders read is then fixed."""
+
+    permission_classes = [permissions.IsAuthenticated, CanCompute]
+
+    @extend_schema(
+        request=PublishRequestSerializer,
+        responses={
+            200: PublishedSerializer,
+            400: OpenApiResponse(description="period 格式错误"),
+            403: OpenApiResponse(description="无权发布"),
+            409: OpenApiResponse(description="该周期尚未计算完成"),
+        },
+    )
+    def post(self, request):
+        data = PublishRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = publish_period(data.validated_data["period"], actor=request.user)
+        return Response(
+            {
+                "period": run.period,
+                "published": run.published,
+                "published_at": run.published_at,
+                "published_by": run.published_by.username if run.published_by else None,
+            }
+        )

@@ -104,6 +104,28 @@ def test_compute_of_a_frozen_period_needs_a_reason(
     )
 
 
+def test_publish_freezes_a_computed_period(computed, staff, api):
+    assert (
+        api(staff.street)
+        .post("/api/v1/scores/publish/", {"period": "2026-10"}, format="json")
+        .status_code
+        == 403
+    )
+    assert not ScoreRun.objects.get(period="2026-10").published
+    client = api(staff.reviewer)
+    not_computed = client.post("/api/v1/scores/publish/", {"period": "2026-09"}, format="json")
+    assert not_computed.status_code == 409
+    ok = client.post("/api/v1/scores/publish/", {"period": "2026-10"}, format="json")
+    assert ok.status_code == 200
+    body = ok.json()
+    assert body["published"] is True and body["published_by"] == staff.reviewer.username
+    run = ScoreRun.objects.get(period="2026-10")
+    assert run.published and run.published_by == staff.reviewer
+    # frozen now: recomputing without a reason is refused
+    refused = client.post("/api/v1/scores/compute/", {"period": "2026-10"}, format="json")
+    assert refused.status_code == 409
+
+
 def test_schema_documents_the_scores_endpoints(api, staff):
     schema = api(staff.leader).get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/scores/" in schema["paths"]
