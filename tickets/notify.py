@@ -13,17 +13,25 @@ log = logging.getLogger(__name__)
 
 def after_commit(kind: str, ticket_id: int, message: str, *, unit_ids=(), user_ids=()):
     args = (kind, ticket_id, str(message), list(unit_ids), list(user_ids))
-    transaction.on_commit(lambda: queue(args))
+    transaction.on_commit(lambda: queue("deliver_notifications", args))
 
 
-def queue(args):
-    from .tasks import deliver_notifications
+def batch_after_commit(kind: str, items):
+    """Many tickets' notifications in one task: items are (ticket_id, message, unit_ids)."""
+    args = (kind, [(tid, str(msg), list(units)) for tid, msg, units in items])
+    if args[1]:
+        transaction.on_commit(lambda: queue("deliver_notification_batch", args))
 
+
+def queue(task_name, args):
+    from . import tasks
+
+    task = getattr(tasks, task_name)
     try:
-        deliver_notifications.delay(*args)
+        task.delay(*args)
     except Exception:  # noqa: BLE001 - any broker failure: deliver here, lose nothing
         log.warning("broker unavailable; delivering notification in-process", exc_info=True)
-        deliver_notifications.apply(args=args)
+        task.apply(args=args)
 
 
 def mark_read(*, user, notification_id=None, now=None) -> int:

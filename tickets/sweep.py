@@ -56,13 +56,17 @@ def _sweep_tickets(now, flag, deadline, done, label):
                 )
                 for r in rows
             )
-            for r in rows:
-                notify.after_commit(
-                    "overdue",
-                    r["id"],
-                    _("工单 %(n)s %(what)s") % {"n": r["number"], "what": label},
-                    unit_ids=[u for u in (r["lead_unit_id"], r["lead_unit__district_id"]) if u],
-                )
+            notify.batch_after_commit(
+                "overdue",
+                [
+                    (
+                        r["id"],
+                        _("工单 %(n)s %(what)s") % {"n": r["number"], "what": label},
+                        [u for u in (r["lead_unit_id"], r["lead_unit__district_id"]) if u],
+                    )
+                    for r in rows
+                ],
+            )
             written += len(rows)
 
 
@@ -103,11 +107,15 @@ def _sweep_report_ins(now):
                 )
                 for r in rows
             )
-            for r in rows:
-                notify.after_commit(
-                    "overdue",
-                    r["ticket_id"],
-                    _("工单 %(n)s 部门报到超时") % {"n": r["ticket__number"]},
-                    unit_ids=[r["unit_id"]],
-                )
+            notify.batch_after_commit(
+                "overdue",
+                [
+                    (
+                        r["ticket_id"],
+                        _("工单 %(n)s 部门报到超时") % {"n": r["ticket__number"]},
+                        [r["unit_id"]],
+                    )
+                    for r in rows
+                ],
+            )
             written += len(rows)

@@ -22,6 +22,24 @@ def deliver_notifications(kind, ticket_id, message, unit_ids, user_ids):
 
 
 @shared_task
+def deliver_notification_batch(kind, items):
+    """Like deliver_notifications for many tickets at once (the sweep's breaches)."""
+    unit_ids = {u for _, _, units in items for u in units}
+    staff = {}
+    for uid, unit_id in User.objects.filter(
+        is_active=True, role=Role.UNIT_STAFF, unit_id__in=unit_ids
+    ).values_list("id", "unit_id"):
+        staff.setdefault(unit_id, []).append(uid)
+    rows = [
+        Notification(user_id=uid, ticket_id=ticket_id, kind=kind, message=message[:300])
+        for ticket_id, message, units in items
+        for uid in {u for unit in units for u in staff.get(unit, ())}
+    ]
+    Notification.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@shared_task
 def sweep_deadlines_task():
     from .sweep import sweep_deadlines
 

@@ -126,6 +126,26 @@ def test_overdue_notifies_the_lead_units_staff_and_the_district(
     assert all(ticket.number in n.message for n in Notification.objects.filter(ticket=ticket))
 
 
+def test_a_sweep_queues_one_notification_task_per_batch_not_per_ticket(
+    flow, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tickets import tasks
+
+    tickets = [flow.dispatched(co_units=()) for _ in range(5)]
+    Notification.objects.all().delete()
+    queued = []
+    real = tasks.deliver_notification_batch.delay
+    monkeypatch.setattr(
+        tasks.deliver_notification_batch, "delay", lambda *a: queued.append(a) or real(*a)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_deadlines(now=flow.T0 + 3 * HOUR)  # the 2-hour sign-for limit, on all five
+    assert len(queued) == 1  # one task for the batch, not one per ticket
+    per_ticket = Notification.objects.filter(kind="overdue", user=staff.street)
+    assert {n.ticket_id for n in per_ticket} == {t.pk for t in tickets}
+    assert per_ticket.count() == 5
+
+
 def test_an_extension_approved_after_the_breach_clears_it_until_the_new_deadline(flow, staff):
     ticket = flow.at("in_progress", whistle=False)
     deadline = ticket.feedback_deadline
