@@ -151,16 +151,3 @@ def likely_repeats(
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return qs.select_related("category", "street").order_by("-received_at")[:10]
-
-
-def notifications_for(user) -> QuerySet:
-    """A user's own notifications, unread first, newest first within each."""
-    from django.db.models import F
-
-    from .models import Notification
-
-    return (
-        Notification.objects.filter(user=user)
-        .select_related("ticket")
-        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
-    )

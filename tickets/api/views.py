@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from hotline.api import ErrorSerializer, Pagination, list_responses
 from hotline.models import Role
 
-from .. import actions, guards, lifecycle, notify, routing, selectors
+from .. import actions, guards, inbox_selectors, lifecycle, notify, routing, selectors
 from ..models import Notification, Ticket
 from .filters import TicketFilter
 from .serializers import (
@@ -218,7 +218,7 @@ class NotificationList(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return selectors.notifications_for(self.request.user)
+        return inbox_selectors.notifications_for(self.request.user)
 
 
 class ReadResultSerializer(serializers.Serializer):
@@ -240,7 +240,7 @@ class NotificationRead(APIView):
         pk = int(id)
         get_object_or_404(Notification, pk=pk, user=request.user)
         notify.mark_read(user=request.user, notification_id=pk)
-        notification = selectors.notifications_for(request.user).get(pk=pk)
+        notification = inbox_selectors.notifications_for(request.user).get(pk=pk)
         return Response(NotificationSerializer(notification).data)
 
 
