@@ -1,7 +1,8 @@
 """Read-only API of the directory: units and the category taxonomy, each keyed by `code`."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
@@ -24,18 +25,58 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class UnitFilter(StrictFilterSet):
-    type = django_filters.ChoiceFilter(choices=UnitType.choices, help_text=_("单位类型"))
+    type = django_filters.MultipleChoiceFilter(
+        choices=UnitType.choices,
+        distinct=False,
+        help_text=_("单位类型，可多选；社区/村（community）只在指定该类型或上级时列出"),
+    )
     parent = django_filters.CharFilter(field_name="parent__code", help_text=_("上级单位编码"))
     district = django_filters.CharFilter(field_name="district__code", help_text=_("所属区编码"))
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=50,
+        help_text=_("单位选择：名称中的字、拼音首字母（如 sltjd）或编码"),
+    )
 
     class Meta:
         model = Unit
-        fields = ["type", "parent", "district"]
+        fields = ["type", "parent", "district", "q"]
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        if UnitType.COMMUNITY not in (data.get("type") or []) and not data.get("parent"):
+            # seven thousand communities would bury every picker: only when asked for
+            queryset = queryset.exclude(type=UnitType.COMMUNITY)
+        return super().filter_queryset(queryset)
+
+    def filter_q(self, queryset, name, value):
+        # control characters (NUL among them) can be in no name and PostgreSQL refuses NUL
+        value = "".join(ch for ch in value if ch.isprintable()).strip()
+        if not value:
+            return queryset
+        # exact code first, then what starts with it, then shorter names; few hundred rows
+        # (communities apart), so a scan is cheap
+        return queryset.filter(
+            Q(name__contains=value)
+            | Q(pinyin__contains=value.lower())
+            | Q(code__contains=value.upper())
+        ).order_by(
+            Case(
+                When(code=value.upper(), then=Value(0)),
+                When(name__startswith=value, then=Value(1)),
+                When(pinyin__startswith=value.lower(), then=Value(1)),
+                When(code__startswith=value.upper(), then=Value(1)),
+                default=Value(2),
+            ),
+            Length("name"),
+            "code",
+        )
 
 
 @extend_schema_view(get=extend_schema(responses=list_responses(UnitSerializer)))
 class UnitList(generics.ListAPIView):
-    """Active units of the directory (centre, districts, streets, departments, companies)."""
+    """Active units of the directory (centre, districts, streets, departments, companies);
+    communities with `type=community`. `q` is what a unit picker types."""
 
     serializer_class = UnitSerializer
     filterset_class = UnitFilter

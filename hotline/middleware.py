@@ -22,3 +22,105 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+UNICODE = {"ensure_ascii": False}
+
+
+class InputGuardMiddleware:
+    """400 at the door for what no field may hold, before any view or parser sees it.
+
+    Control characters (NUL included) in the path, a query parameter or a text body, and
+    JSON nested deeper than JSON_MAX_DEPTH (Python's parser would overflow its stack on
+    10,000 levels). The answer names the field, in the shape of the interface asked:
+    the API's {field: [message]}, Open311's errors list (JSON or XML), plain text for pages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self._problem(request)
+        if refusal is not None:
+            return self._refuse(request, *refusal)
+        return self.get_response(request)
+
+    def _problem(self, request):
+        from . import validation as v
+
+        if v.has_forbidden_chars(request.path_info):
+            return "path", v.FORBIDDEN_MESSAGE
+        found = self._in_pairs(request.GET.lists())
+        if found is None and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            content_type = request.content_type or ""
+            if content_type == "application/json" or content_type.endswith("+json"):
+                found = self._in_json(request.body)
+            elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                found = self._in_pairs(request.POST.lists())
+        return found
+
+    @staticmethod
+    def _name(key):
+        from . import validation as v
+
+        return v.FORBIDDEN_CHARS.sub("?", str(key))[:100]
+
+    def _in_pairs(self, pairs):
+        from . import validation as v
+
+        for key, values in pairs:
+            if v.has_forbidden_chars(key) or any(v.has_forbidden_chars(x) for x in values):
+                return self._name(key), v.FORBIDDEN_MESSAGE
+        return None
+
+    def _in_json(self, body):
+        import json
+
+        from . import validation as v
+
+        try:
+            data = json.loads(body)
+        except RecursionError:
+            return "body", v.DEPTH_MESSAGE % {"n": v.JSON_MAX_DEPTH}
+        except ValueError:
+            return None  # not JSON at all: the parser answers that with its own 400
+        stack = [(data, None, 1)]
+        while stack:
+            value, field, depth = stack.pop()
+            if depth > v.JSON_MAX_DEPTH:
+                return field or "body", v.DEPTH_MESSAGE % {"n": v.JSON_MAX_DEPTH}
+            if isinstance(value, str):
+                if v.has_forbidden_chars(value):
+                    return field or "body", v.FORBIDDEN_MESSAGE
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    if v.has_forbidden_chars(key):
+                        return self._name(key), v.FORBIDDEN_MESSAGE
+                    stack.append((item, field or key, depth + 1))
+            elif isinstance(value, list):
+                stack.extend((item, field, depth + 1) for item in value)
+        return None
+
+    @staticmethod
+    def _refuse(request, field, message):
+        from xml.sax.saxutils import escape
+
+        from django.http import HttpResponse, JsonResponse
+
+        message = str(message)
+        path = request.path_info
+        if path.startswith("/open311/"):
+            described = f"{field}: {message}"
+            if path.endswith(".xml"):
+                xml = (
+                    '<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>400</code>'
+                    f"<description>{escape(described)}</description></error></errors>"
+                )
+                return HttpResponse(xml, status=400, content_type="application/xml")
+            body = [{"code": 400, "description": described}]
+            return JsonResponse(body, status=400, safe=False, json_dumps_params=UNICODE)
+        if path.startswith("/api/"):
+            return JsonResponse({field: [message]}, status=400, json_dumps_params=UNICODE)
+        return HttpResponse(
+            f"{field}: {message}", status=400, content_type="text/plain; charset=utf-8"
+        )

@@ -1,6 +1,7 @@
 """The ground floor: the units directory, people and their roles, categories, calendar."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,8 @@ class Unit(models.Model):
     dept_kind = models.CharField(_("职能类别"), max_length=16, blank=True, db_index=True)
     population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     active = models.BooleanField(_("启用"), default=True)
+    # unit pickers (issue 10): 三里屯街道 → sltjd
+    pinyin = models.CharField(_("拼音首字母"), max_length=60, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("承办单位")
@@ -69,8 +72,35 @@ class Role(models.TextChoices):
 CENTRE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT, Role.REVIEWER, Role.ADMIN}
 
 
+class StaffManager(UserManager):
+    """`createsuperuser` makes an admin of the 12345 centre, never a person without a unit.
+
+    A superuser with no unit and no role would see no ticket (visibility follows the unit),
+    so the first account of a fresh install would be useless; one without a seeded centre is
+    refused with what to run first.
+    """
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        if extra_fields.get("unit") is None and extra_fields.get("unit_id") is None:
+            centre = Unit.objects.filter(type=UnitType.CENTRE).order_by("pk").first()
+            if centre is None:
+                raise ValidationError(
+                    _("还没有12345热线中心单位：请先运行 manage.py seed_units，再创建管理员")
+                )
+            extra_fields["unit"] = centre
+        extra_fields.setdefault("role", Role.ADMIN)
+        if password is not None:
+            # createsuperuser --noinput skips the validators; the first admin must not.
+            from django.contrib.auth.password_validation import validate_password
+
+            validate_password(password, self.model(username=username, email=email or ""))
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
-    """A person: one unit, one role."""
+    """A person: one unit, one role (which roles live in which units: hotline/roles.py)."""
+
+    objects = StaffManager()
 
     unit = models.ForeignKey(
         Unit,
@@ -85,6 +115,16 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+
+    def clean(self):
+        super().clean()
+        from .roles import unit_refusal  # roles.py builds on this module
+
+        problem = unit_refusal(self.role, self.unit if self.unit_id else None)
+        if problem:
+            raise ValidationError({"role": problem})
+        if self.is_superuser and self.role != Role.ADMIN:
+            raise ValidationError({"role": _("超级用户须是热线中心的管理员")})
 
     @property
     def is_centre_staff(self):

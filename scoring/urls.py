@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .topics.urls import urlpatterns as topic_urls
 
 
 class FormatConverter:
@@ -13,7 +14,12 @@ class FormatConverter:
         return value
 
 
+class JobConverter(FormatConverter):
+    regex = "[0-9a-f]{32}"
+
+
 register_converter(FormatConverter, "fmt")
+register_converter(JobConverter, "hex32")
 
 app_name = "scoring"
 urlpatterns = [
@@ -25,4 +31,7 @@ urlpatterns = [
         views.drill_export,
         name="drill-export",
     ),
+    path("exports/<hex32:job>/", views.export_job, name="export-job"),
+    path("exports/<hex32:job>/download/", views.export_download, name="export-download"),
+    *topic_urls,
 ]

@@ -3,25 +3,37 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hotline.models import Unit
-
-from . import exports, periods, selectors
+from . import bands, export_jobs, exports, periods, selectors
 from .models import Group
 
-TREND_W, TREND_H, PAD = 600, 180, 30
+RANKED_PER_PAGE = 50
+HEADLINE = [
+    # (field, label, kind): kind says how the figure and its change are shown
+    ("contacts", _("受理诉求"), "count"),
+    ("dispatched", _("派单量"), "count"),
+    ("answer_rate", _("直接答复率"), "rate"),
+    ("response_rate", _("响应率"), "rate"),
+    ("resolution_rate", _("解决率"), "rate"),
+    ("satisfaction_rate", _("满意率"), "rate"),
+    ("composite", _("综合成绩"), "score"),
+    ("overdue", _("反馈超期"), "count"),
+    ("returns", _("退单"), "count"),
+    ("whistles", _("吹哨"), "count"),
+]
 
 
 def _reader(request):
-    if not selectors.reads_all_scores(request.user):
+    if not selectors.opens_dashboard(request.user):
         raise PermissionDenied(_("只有领导、审核员、管理员和热线中心可以查看考核看板"))
 
 
 def _period(request):
-    period = request.GET.get("period") or selectors.latest_period()
+    period = request.GET.get("period") or selectors.latest_published_period()
     if period:
         try:
             periods.parse_period(period)
@@ -37,58 +49,128 @@ def _group(request):
     return group
 
 
-def trend_chart(points):
-    """SVG coordinates of a composite-over-months line (0–100 on the y axis)."""
-    step = (TREND_W - 2 * PAD) / max(len(points) - 1, 1)
-    dots = []
-    for i, p in enumerate(points):
-        if p.get("composite") is None:
-            continue
-        y = PAD + (TREND_H - 2 * PAD) * (1 - float(p["composite"]) / 100)
-        dots.append({"x": round(PAD + i * step, 1), "y": round(y, 1), **p})
-    labels = [
-        {"x": round(PAD + i * step, 1), "text": p["period"][2:]} for i, p in enumerate(points)
-    ]
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def headline(summary, before):
+    """The headline cards: each figure and its change on the month before."""
+    cards = []
+    for field, label, kind in HEADLINE:
+        now = _number(getattr(summary, field))
+        prior = _number(getattr(before, field)) if before else None
+        change = now - prior if now is not None and prior is not None else None
+        if kind == "rate":
+            change = change * 100 if change is not None else None  # percentage points
+        cards.append({"field": field, "label": label, "kind": kind, "value": now, "change": change})
+    return cards
+
+
+def chart_labels():
+    """The charts' words, translated here and handed to the script with the data."""
     return {
-        "width": TREND_W,
-        "height": TREND_H,
-        "line": " ".join(f"{d['x']},{d['y']}" for d in dots),
-        "dots": dots,
-        "labels": labels,
-        "label_y": TREND_H - 8,
-        "grid": [
-            {"y": round(PAD + (TREND_H - 2 * PAD) * (1 - v / 100), 1), "v": v} for v in (0, 50, 100)
-        ],
+        "contacts": _("受理诉求"),
+        "dispatched": _("派单量"),
+        "response": _("响应率"),
+        "resolution": _("解决率"),
+        "satisfaction": _("满意率"),
+        "composite": _("综合成绩"),
+        "rank": _("名次"),
+        "volume": _("受理量"),
+        "per_10k": _("万人诉求比"),
+        "overdue": _("反馈超期"),
+        "tickets": _("件"),
+        "no_data": _("暂无数据"),
     }
+
+
+def _series(summaries):
+    return {
+        "periods": [s.period for s in summaries],
+        "contacts": [s.contacts for s in summaries],
+        "dispatched": [s.dispatched for s in summaries],
+        "response": [_number(s.response_rate) for s in summaries],
+        "resolution": [_number(s.resolution_rate) for s in summaries],
+        "satisfaction": [_number(s.satisfaction_rate) for s in summaries],
+        "composite": [_number(s.composite) for s in summaries],
+    }
+
+
+def _ranking(request, period, group):
+    """The group's rows split into ranked (paged, with bands) and unranked ("—")."""
+    rows = selectors.scores_for(request.user, period, group)
+    district = request.GET.get("district")
+    if district:
+        rows = rows.filter(unit__district__code=district)
+    rows = list(rows)
+    ranked = bands.annotate([r for r in rows if r.rank is not None])
+    unranked = [r for r in rows if r.rank is None]
+    return Paginator(ranked, RANKED_PER_PAGE).get_page(request.GET.get("page")), unranked
 
 
 @login_required
 def dashboard(request):
     _reader(request)
     period, group = _period(request), _group(request)
-    context = {"period": period, "group": group, "groups": Group.choices}
-    if period:
-        rows = list(selectors.ranking(period, group))
-        cutoffs = periods.cutoff_days()
-        trend_unit = None
-        code = request.GET.get("unit")
-        if code:
-            trend_unit = get_object_or_404(Unit, code=code)
-        elif rows:
-            trend_unit = rows[0].unit
-        context.update(
-            run=selectors.current_run(period),
-            previous=periods.previous(period),
-            next=periods.shift(period, 1),
-            rows=rows,
-            trend_unit=trend_unit,
-            trend=trend_chart(selectors.unit_trend(trend_unit.pk, period)) if trend_unit else None,
-            growth=selectors.category_growth(period, cutoffs=cutoffs),
-            hot_spots=selectors.hot_spots(period, cutoffs=cutoffs),
-            overdue=selectors.overdue_units(period),
-            per_10k=selectors.per_10k_residents(period),
-            whistles=selectors.whistle_figures(period),
-        )
+    context = {"period": period, "group": group, "groups": Group.choices, "bands": bands.bands()}
+    if not period:
+        return render(request, "scoring/dashboard.html", context)
+    history = selectors.summaries(request.user, period)
+    summary = history[-1] if history and history[-1].period == period else None
+    before = next((s for s in history if s.period == periods.previous(period)), None)
+    page, unranked = _ranking(request, period, group)
+    trend_unit = None
+    code = request.GET.get("unit")
+    if code:
+        trend_unit = get_object_or_404(selectors.visible_score_units(request.user), code=code)
+    elif page.object_list:
+        trend_unit = page.object_list[0].unit
+    districts = selectors.district_rows(request.user, period)
+    context.update(
+        run=selectors.current_run(period),
+        previous=periods.previous(period),
+        next=periods.shift(period, 1),
+        district=request.GET.get("district", ""),
+        # Drill-down links are built by concatenation: one reverse() per page, not six a row.
+        drill=reverse("scoring:drill", args=[period, "UNIT", "volume"]).removesuffix(
+            "UNIT/volume/"
+        ),
+        summary=summary,
+        cards=headline(summary, before) if summary else [],
+        page=page,
+        unranked=unranked,
+        trend_unit=trend_unit,
+        districts=districts,
+        per_10k=sorted((d for d in districts if d.per_10k is not None), key=lambda d: -d.per_10k),
+        overdue=selectors.overdue_units(request.user, period),
+        whistles=selectors.whistle_figures(request.user, period),
+        charts={
+            "period": period,
+            "labels": chart_labels(),
+            "city": _series(history),
+            "mix": summary.category_mix[:12] if summary else [],
+            "trend": {
+                "unit": trend_unit.name if trend_unit else "",
+                "points": [
+                    {**p, "composite": _number(p.get("composite"))}
+                    for p in selectors.unit_trend(trend_unit.pk, period)
+                ]
+                if trend_unit
+                else [],
+            },
+            "map": [
+                {
+                    "name": d.unit.name,
+                    "code": d.unit.code,
+                    "composite": _number(d.composite),
+                    "per_10k": round(d.per_10k, 2) if d.per_10k is not None else None,
+                    "overdue": d.overdue,
+                }
+                for d in districts
+            ],
+        },
+        candidates=summary.candidates if summary else [],
+    )
     return render(request, "scoring/dashboard.html", context)
 
 
@@ -98,8 +180,10 @@ def ranking_export(request, fmt):
     period, group = _period(request), _group(request)
     if not period:
         raise Http404(_("还没有已计算的考核周期"))
-    header, body = exports.ranking_table(selectors.ranking(period, group))
-    return exports.respond(fmt, f"ranking-{period}-{group}", header, body)
+    run = selectors.current_run(period)
+    rows = selectors.scores_for(request.user, period, group)
+    title = _("%(period)s %(group)s排名") % {"period": period, "group": Group(group).label}
+    return exports.ranking_export(fmt, f"ranking-{period}-{group}", title, run, rows)
 
 
 def _drill(request, period, code, measure):
@@ -110,8 +194,8 @@ def _drill(request, period, code, measure):
         raise Http404(str(exc)) from exc
     if measure not in selectors.MEASURES:
         raise Http404(_("没有这个指标"))
-    unit = get_object_or_404(Unit, code=code)
-    return unit, selectors.drill_down(period, unit, measure)
+    unit = get_object_or_404(selectors.visible_score_units(request.user), code=code)
+    return unit, selectors.drill_down_for(request.user, period, unit, measure)
 
 
 @login_required
@@ -140,6 +224,7 @@ def drill_down(request, period, code, measure):
             "period": period,
             "unit": unit,
             "measure": measure,
+            "measure_label": selectors.MEASURE_LABELS[measure],
             "page": page,
             "with_callback": measure in selectors.CALLBACK_MEASURES,
             "stored": (stored or {}).get(measure),
@@ -150,5 +235,56 @@ def drill_down(request, period, code, measure):
 @login_required
 def drill_export(request, period, code, measure, fmt):
     unit, tickets = _drill(request, period, code, measure)
-    header, body = exports.tickets_table(tickets, measure in selectors.CALLBACK_MEASURES)
-    return exports.respond(fmt, f"{period}-{unit.code}-{measure}", header, body)
+    filename = f"{period}-{unit.code}-{measure}"
+    if fmt == "xlsx":
+        total = tickets.count()
+        if total > export_jobs.inline_limit():
+            # Too big to build within a request: a worker writes it, the page shows progress.
+            job = export_jobs.start(
+                user=request.user,
+                period=period,
+                code=unit.code,
+                measure=measure,
+                total=total,
+                filename=filename,
+            )
+            return redirect("scoring:export-job", job=job)
+    title = _("%(period)s %(unit)s %(measure)s 工单明细") % {
+        "period": period,
+        "unit": unit.name,
+        "measure": selectors.MEASURE_LABELS[measure],
+    }
+    return exports.tickets_export(
+        fmt,
+        filename,
+        title,
+        selectors.current_run(period),
+        tickets,
+        with_callback=measure in selectors.CALLBACK_MEASURES,
+    )
+
+
+def _job(request, job):
+    state = export_jobs.state(job)
+    if state is None or state["user"] != request.user.pk:
+        raise Http404(_("没有这个导出任务"))
+    return state
+
+
+@login_required
+def export_job(request, job):
+    state = _job(request, job)
+    return render(request, "scoring/export_job.html", {"job": job, "state": state})
+
+
+@login_required
+def export_download(request, job):
+    state = _job(request, job)
+    if state["status"] != "done":
+        raise Http404(_("导出尚未完成"))
+    return FileResponse(
+        open(export_jobs.file_path(job), "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=True,
+        filename=f"{state['filename']}.xlsx",
+        content_type=exports.XLSX,
+    )

@@ -6,14 +6,18 @@ append-only TicketEvent. Views, serializers, commands and tasks call these; noth
 sets a ticket's status.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.knowledge import actions as knowledge
 from hotline.models import Category, Unit, UnitType
 
 from . import deadlines, notify, routing
+from .announce import announce
+from .attachments.actions import cite
 from .guards import Refused, check, intake_refusal
 from .lifecycle import OPEN_STATES
 from .models import (
@@ -60,6 +64,12 @@ def _event(ticket, type_, actor, at, note="", unit=None, **payload):
     )
 
 
+def _evidence(ticket, actor, attachments, step) -> dict:
+    """Cite uploaded files as the step's evidence (SPEC §14): the event payload lists them."""
+    ids = cite(ticket=ticket, actor=actor, ids=attachments, step=step)
+    return {"attachments": ids} if ids else {}
+
+
 def _require(value, field, message):
     if not value:
         raise ValidationError({field: message})
@@ -94,7 +104,7 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
         district_id, street_id = routing.resolve_address(fields.get("address", ""))
         fields["district_id"], fields["street_id"] = district_id, street_id
     elif fields.get("street") and not fields.get("district"):
-        fields["district_id"] = fields["street"].district_id
+        fields["district"] = fields["street"].district
     fields.setdefault("received_at", now)
     try:
         with transaction.atomic():
@@ -105,6 +115,7 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
                 **fields,
             )
             _event(ticket, "created", actor, now, channel=ticket.channel)
+            announce(ticket, "created", now=now)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its ticket.
         if idempotency_key:
@@ -116,13 +127,19 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
 
 
 @transaction.atomic
-def answer_ticket(*, actor, ticket, answer, now=None) -> Ticket:
+def answer_ticket(*, actor, ticket, answer, article=None, now=None) -> Ticket:
+    """Answer on the spot; `article` (an id) records the knowledge version read out."""
     now = _now(now)
     ticket = _begin("answer", ticket, actor, now)
     _require(answer, "answer", _("请填写答复内容"))
-    ticket.status, ticket.answer = Status.ANSWERED, answer
-    ticket.save(update_fields=["status", "answer"])
-    _event(ticket, "answered", actor, now, answer)
+    version = None
+    if article is not None:
+        version = knowledge.published_version_for_answer(article, now=now)
+        knowledge.record_use(version=version, now=now)
+    ticket.status, ticket.answer, ticket.answer_article = Status.ANSWERED, answer, version
+    ticket.save(update_fields=["status", "answer", "answer_article"])
+    cited = {"article": version.article_id, "version": version.number} if version else {}
+    _event(ticket, "answered", actor, now, answer, **cited)
     return ticket
 
 
@@ -219,6 +236,7 @@ def dispatch_ticket(*, actor, ticket, unit, co_units=(), note="", now=None) -> T
         co_units=[c.code for c in cos],
         feedback_deadline=ticket.feedback_deadline.isoformat(),
     )
+    announce(ticket, "dispatched", now=now)
     notify.after_commit(
         "dispatched",
         ticket.pk,
@@ -363,7 +381,7 @@ def _handling_status(ticket):
 
 
 @transaction.atomic
-def return_ticket(*, actor, ticket, reason, now=None) -> Ticket:
+def return_ticket(*, actor, ticket, reason, attachments=(), now=None) -> Ticket:
     """退单: the lead unit says the ticket is not its duty, within the return window."""
     now = _now(now)
     ticket = _begin("return", ticket, actor, now)
@@ -371,7 +389,9 @@ def return_ticket(*, actor, ticket, reason, now=None) -> Ticket:
     _request(ticket, ReviewRequest.Kind.RETURN, actor, now, reason)
     ticket.status = Status.RETURNED
     ticket.save(update_fields=["status"])
-    _event(ticket, "returned", actor, now, reason)
+    _event(
+        ticket, "returned", actor, now, reason, **_evidence(ticket, actor, attachments, "return")
+    )
     return ticket
 
 
@@ -399,6 +419,7 @@ def review_return(*, actor, ticket, accept, unit=None, note="", now=None) -> Tic
             previous=old_lead.code,
             feedback_deadline=ticket.feedback_deadline.isoformat(),
         )
+        announce(ticket, "dispatched", now=now)
         notify.after_commit(
             "dispatched",
             ticket.pk,
@@ -420,14 +441,15 @@ def review_return(*, actor, ticket, accept, unit=None, note="", now=None) -> Tic
 
 
 @transaction.atomic
-def request_extension(*, actor, ticket, days, reason, now=None) -> Ticket:
+def request_extension(*, actor, ticket, days, reason, attachments=(), now=None) -> Ticket:
     now = _now(now)
     ticket = _begin("extend", ticket, actor, now)
     _require(reason, "reason", _("请填写延期理由"))
     if not isinstance(days, int) or not 1 <= days <= 30:
         raise ValidationError({"days": _("延期天数须为 1 到 30 个工作日")})
     _request(ticket, ReviewRequest.Kind.EXTENSION, actor, now, reason, days=days)
-    _event(ticket, "extension_requested", actor, now, reason, days=days)
+    evidence = _evidence(ticket, actor, attachments, "extend")
+    _event(ticket, "extension_requested", actor, now, reason, days=days, **evidence)
     return ticket
 
 
@@ -451,6 +473,8 @@ def review_extension(*, actor, ticket, approve, note="", now=None) -> Ticket:
         days=req.days,
         feedback_deadline=ticket.feedback_deadline.isoformat(),
     )
+    if approve:
+        announce(ticket, "extension_approved", now=now)  # the caller is told (SPEC §6)
     notify.after_commit(
         "extension_decided",
         ticket.pk,
@@ -461,7 +485,7 @@ def review_extension(*, actor, ticket, approve, note="", now=None) -> Ticket:
 
 
 @transaction.atomic
-def reply_ticket(*, actor, ticket, result, note="", now=None) -> Ticket:
+def reply_ticket(*, actor, ticket, result, note="", attachments=(), now=None) -> Ticket:
     now = _now(now)
     ticket = _begin("reply", ticket, actor, now)
     if result not in {"solved", "partly_solved", "explained"}:
@@ -470,7 +494,9 @@ def reply_ticket(*, actor, ticket, result, note="", now=None) -> Ticket:
     ticket.status, ticket.replied_at = Status.REPLIED, now
     ticket.result, ticket.result_note = result, note
     ticket.save(update_fields=["status", "replied_at", "result", "result_note"])
-    _event(ticket, "replied", actor, now, note, result=result)
+    evidence = _evidence(ticket, actor, attachments, "reply")
+    _event(ticket, "replied", actor, now, note, result=result, **evidence)
+    announce(ticket, "replied", now=now)
     return ticket
 
 
@@ -543,18 +569,19 @@ def record_callback(
         ticket.status = Status.CLOSED
         ticket.save(update_fields=["status"])
     _event(ticket, "called_back", actor, now, invalid_reason or "", **payload)
+    announce(ticket, "reopened" if reopening else "closed", now=now)
     return ticket
 
 
 # --- Assessment exclusions (SPEC §8) ---------------------------------------------------------
 
 
-def _ask_exclusion(step, kind, event, missing, *, actor, ticket, reason, now):
+def _ask_exclusion(step, kind, event, missing, *, actor, ticket, reason, attachments, now):
     now = _now(now)
     ticket = _begin(step, ticket, actor, now)
     _require(reason, "reason", missing)
     _request(ticket, kind, actor, now, reason)
-    _event(ticket, event, actor, now, reason)
+    _event(ticket, event, actor, now, reason, **_evidence(ticket, actor, attachments, step))
     return ticket
 
 
@@ -571,7 +598,7 @@ def _decide_exclusion(step, kind, events, *, actor, ticket, approve, note, now):
 
 
 @transaction.atomic
-def claim_unreasonable(*, actor, ticket, reason, now=None) -> Ticket:
+def claim_unreasonable(*, actor, ticket, reason, attachments=(), now=None) -> Ticket:
     return _ask_exclusion(
         "claim-unreasonable",
         ReviewRequest.Kind.UNREASONABLE,
@@ -580,6 +607,7 @@ def claim_unreasonable(*, actor, ticket, reason, now=None) -> Ticket:
         actor=actor,
         ticket=ticket,
         reason=reason,
+        attachments=attachments,
         now=now,
     )
 
@@ -599,7 +627,7 @@ def review_claim(*, actor, ticket, approve, note="", now=None) -> Ticket:
 
 
 @transaction.atomic
-def appeal(*, actor, ticket, reason, now=None) -> Ticket:
+def appeal(*, actor, ticket, reason, attachments=(), now=None) -> Ticket:
     return _ask_exclusion(
         "appeal",
         ReviewRequest.Kind.APPEAL,
@@ -608,6 +636,7 @@ def appeal(*, actor, ticket, reason, now=None) -> Ticket:
         actor=actor,
         ticket=ticket,
         reason=reason,
+        attachments=attachments,
         now=now,
     )
 
@@ -627,6 +656,45 @@ def review_appeal(*, actor, ticket, approve, note="", now=None) -> Ticket:
 
 
 # The API and pages look actions up by the lifecycle step's name.
+# --- Reaching the caller (SPEC §3, §19) -----------------------------------------------------
+
+
+@transaction.atomic
+def reveal_phone(*, actor, ticket, now=None) -> Ticket:
+    """The lead unit's staff see the full phone of a non-confidential ticket, recorded.
+
+    The returned ticket carries the phone; the event records who and when, never the number.
+    The person's row is locked first so that two reveals at once cannot both pass the
+    daily limit.
+    """
+    now = _now(now)
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    ticket = _begin("reveal-phone", ticket, actor, now)
+    _event(ticket, "phone_revealed", actor, now)
+    return ticket
+
+
+@transaction.atomic
+def ask_relay(*, actor, ticket, reason, now=None) -> Ticket:
+    """A confidential caller: the lead unit asks the centre to pass a message on."""
+    now = _now(now)
+    ticket = _begin("ask-relay", ticket, actor, now)
+    _require(reason, "reason", _("请填写需要转达的内容"))
+    _request(ticket, ReviewRequest.Kind.RELAY, actor, now, reason)
+    _event(ticket, "relay_requested", actor, now, reason)
+    return ticket
+
+
+@transaction.atomic
+def relay(*, actor, ticket, approve, note="", now=None) -> Ticket:
+    """The centre called the caller: relayed (approve) or could not reach them."""
+    now = _now(now)
+    ticket = _begin("relay", ticket, actor, now)
+    _decide(ticket, ReviewRequest.Kind.RELAY, actor, now, approve, note)
+    _event(ticket, "relayed" if approve else "relay_failed", actor, now, note)
+    return ticket
+
+
 BY_STEP = {
     "answer": answer_ticket,
     "transfer": transfer_ticket,
@@ -647,4 +715,7 @@ BY_STEP = {
     "review-claim": review_claim,
     "appeal": appeal,
     "review-appeal": review_appeal,
+    "reveal-phone": reveal_phone,
+    "ask-relay": ask_relay,
+    "relay": relay,
 }

@@ -5,6 +5,13 @@ scheduler runs all steps of all tickets in time order, and the deadline sweep ev
 simulated hour, so histories, deadlines, overdue flags and callbacks are what the real
 system would have produced. Steps later than now are simply not taken: those tickets are
 still open today.
+
+A year of history in about a minute: the last month is a full working month (enquiries,
+transfers, repeats, every showcase scenario); the eleven before it carry only the tickets that
+are counted in the three rates — the dispatched ones, each still walked through every real
+action — at a lower daily rate that rises towards today. Fewer tickets, each a complete
+honest life, rather than a bulk insert that would bypass the lifecycle table. Two
+street-and-category hot spots grow over the last four months (每月一题 candidates).
 """
 
 import heapq
@@ -19,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hotline.knowledge.seeding import articles_for_category
 from hotline.models import Category, Role, Unit, UnitType, User
 from hotline.roles import StaffRow, save_staff
 from hotline.seeding import seed_calendar, seed_categories, seed_units
@@ -151,6 +159,15 @@ DEPT_AREAS = {"SC": "scjg", "LD": "rsh", "WS": "wsjk", "JY": "jy"}
 DEPT_LEAVES = {"GA.HJ.HK": "ga", "GA.HJ.JZ": "ga", "JT.GJ.DT": "jt", "JT.GJ.XL": "jt"}
 DEPT_LEAVES |= {"JT.CZ.WY": "jt", "JT.CZ.FW": "jt", "ZF.SP.JF": "zj", "ZF.SP.ZL": "zj"}
 
+# (district, street, leaf, road): matters that grow over the last months, so the monthly
+# one-problem (每月一题) analysis has something real to find.
+HOTSPOTS = [
+    ("110105", "110105026", "CG.ZY.SG", "望京街"),  # 望京: construction noise at night
+    ("110108", "110108011", "JT.DC.LT", "中关村大街"),  # 中关村: shared bikes everywhere
+]
+# Share of a month's tickets that each hot spot takes, by months before now.
+HOTSPOT_SHARE = {3: 0.015, 2: 0.03, 1: 0.05, 0: 0.07}
+
 HOUR_WEIGHTS = [1, 1, 0, 0, 0, 1, 2, 5, 9, 11, 11, 9, 7, 8, 10, 10, 9, 8, 7, 8, 8, 6, 4, 2]
 
 
@@ -267,17 +284,32 @@ def demo_tickets_exist() -> bool:
 
 
 class Demo:
-    def __init__(self, *, months=3, per_day=70, seed=42, end=None, progress=None):
+    def __init__(
+        self,
+        *,
+        months=12,
+        per_day=30,
+        history_per_day=2.5,
+        detailed_months=1,
+        seed=42,
+        end=None,
+        progress=None,
+    ):
         self.rng = random.Random(seed)
         self.end = end or timezone.now()
-        self.start = self._months_before(timezone.localtime(self.end), months)
+        local_end = timezone.localtime(self.end)
+        self.start = self._months_before(local_end, months)
+        # Before this day only counted tickets, at history_per_day (see the module docstring).
+        self.detailed_start = self._months_before(local_end, min(detailed_months, months))
         self.per_day = per_day
+        self.history_per_day = history_per_day
         self.progress = progress
         self.stats = Stats()
         self._seq = itertools.count()
         self._heap = []
         self._showcase = itertools.cycle(SHOWCASE)
         self._actionable = 0
+        self._contacts = 0
         self._load()
 
     @staticmethod
@@ -297,7 +329,8 @@ class Demo:
         self.cb = users["callback"]
         self.rev = users["reviewer"]
         self.handlers = {u.unit_id: u for u in users.values() if u.role == Role.UNIT_STAFF}
-        units = list(Unit.objects.filter(active=True))
+        # communities (issue 10) lead no demo ticket; leaving them out keeps the draws as they were
+        units = list(Unit.objects.filter(active=True).exclude(type=UnitType.COMMUNITY))
         self.by_code = {u.code: u for u in units}
         self.districts = [u for u in units if u.type == UnitType.DISTRICT]
         streets = [u for u in units if u.type == UnitType.STREET]
@@ -437,30 +470,41 @@ class Demo:
 
     def _plan_arrivals(self):
         rng = self.rng
-        day = self.start.date()
+        day, first_detailed = self.start.date(), self.detailed_start.date()
+        history_days = max(1, (first_detailed - day).days)
         total = 0
         while day <= self.end.date():
             factor = 0.8 if day.weekday() >= 5 else 1.0
-            n = max(1, round(self.per_day * factor * rng.uniform(0.85, 1.15)))
+            history = day < first_detailed
+            if history:
+                # Volume grows towards today (0.7× a year ago): the trend the dashboard shows.
+                rate = self.history_per_day * (
+                    1.0 - 0.3 * (first_detailed - day).days / history_days
+                )
+            else:
+                rate = self.per_day
+            n = max(1, round(rate * factor * rng.uniform(0.85, 1.15)))
             for _ in range(n):
                 hour = rng.choices(range(24), HOUR_WEIGHTS)[0]
                 at = timezone.make_aware(
                     datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)))
                 )
                 if at <= self.end:
-                    self.spawn(self._arrival(at))
+                    self.spawn(self._arrival(at, history=history))
                     total += 1
             day += timedelta(days=1)
         if self.progress is not None:
             self.progress.reset(total=total)
 
     def _sweeper(self):
-        """The periodic 督办 sweep, as beat would run it (every three hours, to keep it quick)."""
-        at = self.start + timedelta(hours=3)
+        """The periodic 督办 sweep, as beat runs it every minute: here every three hours in
+        the detailed months and every six before (the sparse history), to keep it quick. A
+        step done late but before the next sweep is then not flagged, as with any sweep gap."""
+        at = self.start + timedelta(hours=6)
         yield at
         while True:
             self.stats.sweep_events += sweep_deadlines(now=at)
-            at += timedelta(hours=3)
+            at += timedelta(hours=3 if at >= self.detailed_start else 6)
             yield at
 
     def _created(self, kind):
@@ -469,16 +513,21 @@ class Demo:
 
     # -- scenarios --
 
-    def _arrival(self, at):
+    def _arrival(self, at, history=False):
         rng = self.rng
         yield at
         if self.progress is not None:
             self.progress.update(1)
-        r = rng.random()
-        if r < 0.56:
-            yield from self._enquiry(at)
-        elif r < 0.575:
+        if history:  # the months before the detailed one: counted tickets only
+            yield from self._request(at)
+            return
+        self._contacts += 1
+        # One contact in 60 is an emergency, counted rather than drawn, so even a small run
+        # has its transfers to 110/119/120/122.
+        if self._contacts % 60 == 20:
             yield from self._emergency(at)
+        elif rng.random() < 0.56:
+            yield from self._enquiry(at)
         else:
             yield from self._request(at)
 
@@ -501,7 +550,11 @@ class Demo:
         self._created("answered")
         at += self.minutes(2, 9)
         yield at
-        act.answer_ticket(actor=self.op, ticket=ticket, answer=self.rng.choice(ANSWERS), now=at)
+        # Knowledge base: most enquiries on a covered category are answered from an article.
+        cited = articles_for_category(leaf)
+        article = self.rng.choice(cited) if cited and self.rng.random() < 0.8 else None
+        answer = self.rng.choice(ANSWERS)
+        act.answer_ticket(actor=self.op, ticket=ticket, answer=answer, article=article, now=at)
 
     def _emergency(self, at):
         to, code, text = self.rng.choice(EMERGENCIES)
@@ -562,7 +615,12 @@ class Demo:
         plan = self._plan()
         # A showcase ticket is an ordinary street matter, so every forced step can happen.
         leaf = self.pick_leaf({"CG": 1}, at.date()) if plan["showcase"] else None
-        ticket, place, caller = self._new_request(at, leaf=leaf, street_only=plan["showcase"])
+        hot = None if plan["showcase"] else self._hotspot(at)
+        if hot:
+            leaf, hot = hot
+        ticket, place, caller = self._new_request(
+            at, leaf=leaf, place=hot, street_only=plan["showcase"] or hot is not None
+        )
         self._created("dispatched")
         # Repeats of this ticket, merged while it is open.
         if rng.random() < 0.07:
@@ -571,6 +629,18 @@ class Demo:
                 same = caller if rng.random() < 0.5 else None
                 self.spawn(self._repeat(later, ticket, place, same))
         yield from self._handle(ticket, at, plan)
+
+    def _hotspot(self, at):
+        """Now and then (more often lately) a ticket of a growing hot spot: (leaf, place)."""
+        local, end = timezone.localtime(at), timezone.localtime(self.end)
+        months_ago = (end.year - local.year) * 12 + end.month - local.month
+        share = HOTSPOT_SHARE.get(months_ago, 0.0)
+        for district, street, code, road in HOTSPOTS:
+            if self.rng.random() < share and street in self.by_code and code in self.leaves:
+                d, s = self.by_code[district], self.by_code[street]
+                spot = f"{road}{self.rng.randint(1, 60)}号{self.rng.choice(ESTATES)}"
+                return self.leaves[code], (d, s, f"北京市{d.name}{s.name}{spot}")
+        return None
 
     def _repeat(self, at, master, place, caller):
         yield at

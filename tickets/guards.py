@@ -1,12 +1,13 @@
 """Checks a step against the lifecycle table: role (403), relation (403), state and guards (409)."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.models import UnitType
 
 from . import lifecycle
-from .models import Participation, ReviewRequest, Status
+from .models import Participation, ReviewRequest, Status, TicketEvent
 
 
 class Refused(Exception):
@@ -30,8 +31,35 @@ def _participation(ticket, user, roles):
     )
 
 
-# Each guard returns a message when the step is refused, or None.
+def _reveals_today(user, now):
+    """How many phones this person revealed today: counted from the history, not kept apart."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return TicketEvent.objects.filter(type="phone_revealed", actor=user, at__gte=start).count()
+
+
+def _reveal_quota(t, u, now):
+    limit = settings.PHONE_REVEALS_PER_DAY
+    if _reveals_today(u, now) >= limit:
+        return Refused(429, _("今天查看完整号码已达 %(n)s 次上限") % {"n": limit})
+    return None
+
+
+# Each guard returns a message when the step is refused (409), a Refused with its own
+# status, or None.
 GUARDS = {
+    "not_confidential": lambda t, u, now: (
+        Refused(403, _("保密工单不向承办单位显示号码，请中心转达")) if t.confidential else None
+    ),
+    "reveal_quota": _reveal_quota,
+    "confidential_caller": lambda t, u, now: (
+        None if t.confidential else _("非保密工单，可直接查看完整号码联系诉求人")
+    ),
+    "no_pending_relay": lambda t, u, now: (
+        _("已有转达请求待中心处理") if _pending(t, ReviewRequest.Kind.RELAY) else None
+    ),
+    "pending_relay": lambda t, u, now: (
+        None if _pending(t, ReviewRequest.Kind.RELAY) else _("没有待转达的请求")
+    ),
     "lead_is_street": lambda t, u, now: (
         None if t.lead_unit and t.lead_unit.type == UnitType.STREET else _("只有街乡镇可以吹哨")
     ),
@@ -126,9 +154,11 @@ def refusal(step_name, ticket, user, now=None):
     if problem:
         return problem
     for name in step.guards:
-        message = GUARDS[name](ticket, user, now)
-        if message:
-            return Refused(409, message)
+        problem = GUARDS[name](ticket, user, now)
+        if isinstance(problem, Refused):
+            return problem
+        if problem:
+            return Refused(409, problem)
     return None
 
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .models import Notification, Participation, ReviewRequest, Status, Ticket
-from .selectors import INBOX_STATES, _unit_ticket_ids
+from .selectors import INBOX_STATES, _unit_ticket_ids, visible_tickets
 
 HANDLING = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS]
 
@@ -83,9 +83,15 @@ def pending_review_counts() -> dict:
 
 
 def notifications_for(user):
-    """The user's own notifications, unread first, newest first."""
+    """The user's own notifications, unread first, newest first.
+
+    `ticket_visible` says whether the ticket is still in the user's view (a return may have
+    sent it to another unit since): only then do pages and the API link to it.
+    """
+    visible = visible_tickets(user).filter(pk=OuterRef("ticket_id"))
     return (
         Notification.objects.filter(user=user)
         .select_related("ticket")
+        .annotate(ticket_visible=Exists(visible))
         .order_by(F("read_at").desc(nulls_first=True), "-created_at")
     )

@@ -141,6 +141,33 @@ STEPS = {
             CENTRE,
             guards=["pending_appeal"],
         ),
+        # reaching the caller (SPEC §3, §19): the lead unit reveals the phone of a
+        # non-confidential ticket (recorded, rate-limited); a confidential caller is reached
+        # only through the centre, which relays what the unit asks.
+        _step(
+            "reveal-phone",
+            _("查看完整号码"),
+            HANDLING | {S.REPLIED},
+            UNIT,
+            LEAD,
+            guards=["not_confidential", "reveal_quota"],
+        ),
+        _step(
+            "ask-relay",
+            _("请中心转达"),
+            HANDLING | {S.REPLIED},
+            UNIT,
+            LEAD,
+            guards=["confidential_caller", "no_pending_relay"],
+        ),
+        _step(
+            "relay",
+            _("中心转达"),
+            HANDLING | {S.REPLIED, S.RETURNED, S.CLOSED},
+            {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT},
+            CENTRE,
+            guards=["pending_relay"],
+        ),
     ]
 }
 

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
 from hotline.models import Category, Unit
+from hotline.textsearch import search_tokens
 
 
 class Channel(models.TextChoices):
@@ -112,6 +114,8 @@ class Ticket(models.Model):
     caller_name = models.CharField(_("诉求人"), max_length=50, blank=True)
     caller_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
     confidential = models.BooleanField(_("保密"), default=False)
+    # SPEC §15: the caller is texted unless they declined (or the ticket is confidential).
+    notify_caller = models.BooleanField(_("短信告知诉求人"), default=True)
 
     address = models.CharField(_("问题地址"), max_length=200, blank=True)
     district = models.ForeignKey(
@@ -142,6 +146,8 @@ class Ticket(models.Model):
     longitude = models.DecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    # clients: a photo's link as an Open311 client sent it (SPEC §14), returned as given.
+    media_url = models.URLField(_("图片链接"), max_length=500, blank=True)
 
     kind = models.CharField(_("诉求类型"), max_length=12, choices=Kind.choices)
     category = models.ForeignKey(
@@ -153,6 +159,15 @@ class Ticket(models.Model):
 
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.NEW)
     answer = models.TextField(_("直接答复内容"), blank=True)
+    # Knowledge base (SPEC §13): the article version the operator read to the caller.
+    answer_article = models.ForeignKey(
+        "knowledge.ArticleVersion",
+        verbose_name=_("引用知识库文章版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     transferred_to = models.CharField(
         _("转警"), max_length=3, choices=EmergencyLine.choices, blank=True
     )
@@ -196,6 +211,10 @@ class Ticket(models.Model):
     excluded = models.BooleanField(_("不计入考核"), default=False)
     excluded_reason = models.CharField(_("不计入考核原因"), max_length=20, blank=True)
 
+    # Search (SPEC §12): the words of address and content as hotline.textsearch cuts them,
+    # kept in step by save(); GIN-indexed on PostgreSQL (migration 0005_search_tokens).
+    search_tokens = models.TextField(blank=True, default="", editable=False)
+
     class Meta:
         verbose_name = _("诉求工单")
         verbose_name_plural = _("诉求工单")
@@ -211,19 +230,7 @@ class Ticket(models.Model):
             # unit inbox: the lead unit's open tickets by deadline
             models.Index(fields=["lead_unit", "status", "feedback_deadline"]),
             models.Index(fields=["status", "received_at"]),
-            # callback queue: replied, or past the feedback deadline, oldest deadline first
-            models.Index(
-                fields=["feedback_deadline"],
-                name="ticket_awaiting_callback",
-                condition=Q(status__in=["dispatched", "signed", "in_progress", "replied"]),
-            ),
             models.Index(fields=["district", "status"]),
-            # scoring: a unit's volume (tickets it led, dispatched in the period)
-            models.Index(
-                fields=["dispatched_at", "lead_unit"],
-                name="ticket_dispatched_lead",
-                condition=Q(lead_unit__isnull=False),
-            ),
             # likely repeats: same street and category, open
             models.Index(fields=["street", "category", "received_at"]),
             # the sweep: open tickets past a deadline not yet flagged
@@ -242,10 +249,49 @@ class Ticket(models.Model):
                 name="ticket_contact_open",
                 condition=Q(contact_overdue=False, contacted_at__isnull=True),
             ),
+            # --- perf (issue 15): indexes that stay small however much history piles up ---
+            # callback queue, one index per arm of its OR: replied; handled past deadline
+            models.Index(
+                fields=["feedback_deadline"],
+                name="ticket_replied_deadline",
+                condition=Q(status="replied"),
+            ),
+            models.Index(
+                fields=["feedback_deadline"],
+                name="ticket_handling_deadline",
+                condition=Q(status__in=["dispatched", "signed", "in_progress"]),
+            ),
+            # scoring: a month's volume read from the index alone (no heap, no seq scan)
+            models.Index(
+                fields=["dispatched_at"],
+                include=["id", "lead_unit", "status", "excluded", "feedback_overdue"],
+                name="ticket_volume",
+                condition=Q(lead_unit__isnull=False),
+            ),
+            # scoring: the few excluded tickets, so callbacks skip them without a join
+            models.Index(fields=["id"], name="ticket_excluded", condition=Q(excluded=True)),
+            # a unit's own list, newest first; `id` included so that "the tickets this unit
+            # leads" (the visibility subquery) is read from the index alone
+            models.Index(
+                fields=["lead_unit", "-received_at"],
+                include=["id"],
+                name="ticket_lead_received",
+            ),
+            # search (SPEC §12): a caller's name, and the last four digits of a phone
+            models.Index(fields=["caller_name"], name="ticket_caller_name"),
+            models.Index(Right("caller_phone", 4), name="ticket_phone_last4"),
         ]
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is None or {"address", "content"} & set(fields):
+            self.search_tokens = search_tokens(self.address, self.content)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "search_tokens"}
+        super().save(*args, **kwargs)
 
 
 class Participation(models.Model):
@@ -282,6 +328,12 @@ class Participation(models.Model):
                 name="participation_report_open",
                 condition=Q(report_in_overdue=False, reported_in_at__isnull=True, role="summoned"),
             ),
+            # perf (issue 15): scoring's whistle figures, the month's summons only
+            models.Index(
+                fields=["created_at"],
+                name="participation_summoned_at",
+                condition=Q(role="summoned"),
+            ),
         ]
 
 
@@ -293,6 +345,9 @@ class ReviewRequest(models.Model):
         EXTENSION = "extension", _("延期")
         UNREASONABLE = "unreasonable", _("不合理诉求")
         APPEAL = "appeal", _("考核申诉")
+        # Not a review: the unit asks the centre to pass a message to a confidential caller;
+        # "approved" means relayed, "rejected" that the caller could not be reached.
+        RELAY = "relay", _("请中心转达")
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("待审核")
@@ -355,9 +410,19 @@ class Callback(models.Model):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
         indexes = [
+            # perf (issue 15): the month's counted callbacks and their answers, index only
             models.Index(
-                fields=["at", "lead_unit"],
-                name="callback_counted_at",
+                fields=["at"],
+                include=[
+                    "id",
+                    "lead_unit",
+                    "ticket",
+                    "valid",
+                    "contacted",
+                    "solved",
+                    "satisfaction",
+                ],
+                name="callback_counted_figures",
                 condition=Q(counted=True),
             ),
         ]
@@ -431,3 +496,7 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at", "created_at"])]
+
+
+# clients: the admin's switch for what Open311 publishes lives with the rest of Open311.
+from .open311.models import Open311Publishing  # noqa: E402, F401

@@ -1,37 +1,22 @@
-"""In-app notifications, delivered after commit through Celery.
+"""In-app notifications, written to the outbox with the step and delivered by Celery.
 
-A broker that is down must never fail or lose the action that caused the notification:
-if the task cannot be queued, it runs in-process instead.
+A broker that refuses or hangs never fails, delays or loses the step that caused the
+notification: the outbox row commits with the step and is delivered when it is back.
 """
 
-import logging
-
-from django.db import transaction
-
-log = logging.getLogger(__name__)
+from tickets.outbox import enqueue
 
 
 def after_commit(kind: str, ticket_id: int, message: str, *, unit_ids=(), user_ids=()):
-    args = (kind, ticket_id, str(message), list(unit_ids), list(user_ids))
-    transaction.on_commit(lambda: queue("deliver_notifications", args))
+    args = [kind, ticket_id, str(message), list(unit_ids), list(user_ids)]
+    enqueue("tickets.tasks.deliver_notifications", args, kind="notify")
 
 
 def batch_after_commit(kind: str, items):
     """Many tickets' notifications in one task: items are (ticket_id, message, unit_ids)."""
-    args = (kind, [(tid, str(msg), list(units)) for tid, msg, units in items])
-    if args[1]:
-        transaction.on_commit(lambda: queue("deliver_notification_batch", args))
-
-
-def queue(task_name, args):
-    from . import tasks
-
-    task = getattr(tasks, task_name)
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - any broker failure: deliver here, lose nothing
-        log.warning("broker unavailable; delivering notification in-process", exc_info=True)
-        task.apply(args=args)
+    rows = [[tid, str(msg), list(units)] for tid, msg, units in items]
+    if rows:
+        enqueue("tickets.tasks.deliver_notification_batch", [kind, rows], kind="notify")
 
 
 def mark_read(*, user, notification_id=None, now=None) -> int:

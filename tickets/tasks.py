@@ -44,3 +44,29 @@ def sweep_deadlines_task():
     from .sweep import sweep_deadlines
 
     return sweep_deadlines()
+
+
+# --- Knowledge base (SPEC §13) ----------------------------------------------------------------
+# The expiry task lives here, not in hotline.knowledge: it tells owners through tickets'
+# Notification inbox, and the arrows run tickets → knowledge, never back.
+
+
+@shared_task
+def expire_knowledge_task():
+    """Take articles past their expiry date out of service and tell their owners."""
+    from django.utils.translation import gettext as _
+
+    from hotline.knowledge.actions import expire_due_articles
+
+    rows = []
+    for article in expire_due_articles():
+        message = _("知识库文章已到期下线，请更新后重新提交：%(t)s") % {"t": article.live.title}
+        owners = User.objects.filter(is_active=True).filter(
+            Q(unit_id=article.owner_unit_id, role=Role.UNIT_STAFF) | Q(pk=article.created_by_id)
+        )
+        rows += [
+            Notification(user_id=uid, kind="article_expired", message=message[:300])
+            for uid in owners.values_list("id", flat=True)
+        ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)

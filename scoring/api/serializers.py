@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from hotline import validation as rules
 from scoring.models import Group, UnitScore
 
 
@@ -60,7 +61,7 @@ class UnitScoreSerializer(serializers.ModelSerializer):
 
 class ScoreQuerySerializer(serializers.Serializer):
     period = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        rules.PERIOD_PATTERN,
         required=False,
         help_text="YYYY-MM；缺省为最近一个已计算的周期",
     )
@@ -68,7 +69,7 @@ class ScoreQuerySerializer(serializers.Serializer):
 
 
 class ComputeRequestSerializer(serializers.Serializer):
-    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    period = serializers.RegexField(rules.PERIOD_PATTERN, help_text="YYYY-MM")
     override_reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="重算已发布（冻结）周期时必填"
     )
@@ -80,7 +81,7 @@ class ComputeQueuedSerializer(serializers.Serializer):
 
 
 class PublishRequestSerializer(serializers.Serializer):
-    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    period = serializers.RegexField(rules.PERIOD_PATTERN, help_text="YYYY-MM")
 
 
 class PublishedSerializer(serializers.Serializer):

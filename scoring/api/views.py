@@ -12,7 +12,7 @@ from hotline.models import Role
 from scoring import selectors
 from scoring.compute import latest_run, publish_period
 from scoring.models import UnitScore
-from scoring.tasks import compute_period_task
+from scoring.tasks import queue_computation
 from tickets.guards import Refused
 
 from .serializers import (
@@ -83,8 +83,9 @@ class ComputeScores(APIView):
         reason = data.validated_data["override_reason"].strip()
         if latest_run(period, published=True) and not reason:
             raise Refused(409, _("%(p)s 的排名已发布（冻结），重算须说明理由") % {"p": period})
-        args = (period, request.user.pk, reason)
-        transaction.on_commit(lambda: compute_period_task.delay(*args))
+        # Through the outbox: a broker that refuses or hangs delays nothing and loses nothing.
+        with transaction.atomic():
+            queue_computation(period, request.user.pk, reason)
         return Response({"period": period, "status": "queued"}, status=status.HTTP_202_ACCEPTED)
 
 

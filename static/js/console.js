@@ -1,8 +1,13 @@
-// Operator console: category filter (name or pinyin initials), address match, likely repeats.
+// Operator console: category filter (name or pinyin initials), address match, likely repeats,
+// the caller's history as the phone is typed, and the keyboard flow (issue 10): the phone
+// field has focus when the console opens; after saving, the next step (dispatch to the
+// suggested unit, Enter) has focus at the top; Alt+1…9 merges into a ticket of the history.
 (function () {
   "use strict";
   var form = document.getElementById("intake");
   if (!form) return;
+  var triage = document.getElementById("triage");
+  var history = document.getElementById("caller-history");
   var filter = document.getElementById("category-filter");
   var select = document.getElementById("id_category");
   var urgency = document.getElementById("id_urgency");
@@ -65,6 +70,81 @@
     });
   }
   [address, phone].forEach(function (el) { el.addEventListener("input", lookup); });
+
+  // --- Caller history (来电弹屏) ---------------------------------------------------------
+  var OPEN = ["new", "dispatched", "signed", "in_progress", "returned", "replied"];
+  function digits(text) { return (text || "").replace(/\D/g, ""); }
+  function historyOf(number) {
+    var url = form.dataset.history.replace(/0\/tickets\/$/, encodeURIComponent(number) + "/tickets/");
+    return fetch(url, {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : []; });
+  }
+  function row(t) {
+    var li = document.createElement("li");
+    if (OPEN.indexOf(t.status) !== -1) li.className = "open";
+    var a = document.createElement("a");
+    a.href = "/tickets/" + t.number + "/"; a.target = "_blank"; a.textContent = t.number;
+    li.appendChild(a);
+    li.appendChild(document.createTextNode(
+      " " + t.received_at.slice(0, 10) + " · " + (t.category_path || t.category) + " · " +
+      (t.content || "").slice(0, 24)));
+    return li;
+  }
+  var historyTimer = null, lastPhone = "";
+  function showHistory() {
+    var number = digits(phone.value);
+    if (number.length < 7 || number === lastPhone) return;
+    lastPhone = number;
+    clearTimeout(historyTimer);
+    historyTimer = setTimeout(function () {
+      historyOf(number).then(function (rows) {
+        if (digits(phone.value) !== number) return;
+        history.innerHTML = "";
+        if (!rows.length) {
+          var none = document.createElement("li");
+          none.className = "muted"; none.textContent = form.dataset.noHistory;
+          history.appendChild(none);
+        }
+        rows.forEach(function (t) { history.appendChild(row(t)); });
+      });
+    }, 200);
+  }
+  phone.addEventListener("input", showHistory);
+
+  // After saving: the same history beside the merge step, each open ticket one key away.
+  function mergeKeys() {
+    var list = document.getElementById("merge-history");
+    if (!triage || !list || !triage.dataset.phone) return;
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+    historyOf(triage.dataset.phone).then(function (rows) {
+      var targets = rows.filter(function (t) {
+        return t.number !== triage.dataset.number && OPEN.indexOf(t.status) !== -1;
+      }).slice(0, 9);
+      targets.forEach(function (t, i) {
+        var li = row(t);
+        var kbd = document.createElement("kbd");
+        kbd.textContent = "Alt+" + (i + 1);
+        li.insertBefore(document.createTextNode(" "), li.firstChild);
+        li.insertBefore(kbd, li.firstChild);
+        list.appendChild(li);
+      });
+      document.addEventListener("keydown", function (e) {
+        var n = parseInt(e.key, 10);
+        if (!e.altKey || !(n >= 1 && n <= targets.length)) return;
+        e.preventDefault();
+        var post = document.createElement("form");
+        post.method = "post"; post.action = triage.dataset.merge;
+        [["csrfmiddlewaretoken", token], ["merge-into", targets[n - 1].number],
+         ["next", window.location.pathname]].forEach(function (pair) {
+          var input = document.createElement("input");
+          input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+          post.appendChild(input);
+        });
+        document.body.appendChild(post);
+        post.submit();
+      });
+    });
+  }
   select.addEventListener("change", function () {
     var opt = select.options[select.selectedIndex];
     if (opt && urgency && !urgency.dataset.touched) urgency.value = opt.dataset.urgency;
@@ -76,4 +156,24 @@
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
   });
   if (address.value || phone.value) lookup();
+  if (phone.value) showHistory();
+
+  // Focus: the next step after a save, else the phone. Unit pickers (deferred) are ready
+  // by DOMContentLoaded.
+  document.addEventListener("DOMContentLoaded", function () {
+    mergeKeys();
+    // In this order (a selector list would answer the first in the page instead).
+    var next = null;
+    ["#step-dispatch input[type=search]", "#step-dispatch input:not([type=hidden])",
+     ".step button.primary", ".step button"].some(function (selector) {
+      next = triage && triage.querySelector(selector);
+      return next;
+    });
+    if (next) {
+      triage.scrollIntoView();
+      next.focus();
+    } else {
+      phone.focus();
+    }
+  });
 })();

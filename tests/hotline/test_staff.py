@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from hotline.models import User
 
@@ -18,7 +19,9 @@ def test_add_staff_creates_a_person_in_one_unit_with_one_role(directory):
         "--password",
         "s3cret-pass",
     )
-    user = authenticate(username="wang", password="s3cret-pass")
+    user = authenticate(
+        RequestFactory().post("/accounts/login/"), username="wang", password="s3cret-pass"
+    )
     assert user is not None
     assert user.role == "unit_staff" and user.unit.code == "110101001"
 

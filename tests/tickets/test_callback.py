@@ -29,12 +29,14 @@ def test_no_callback_before_the_reply_or_the_deadline(flow):
         _call(flow, ticket, just_before, **SOLVED)
     assert refused.value.status == 409
     assert not Callback.objects.exists()
-    assert ticket not in selectors.callback_queue(now=just_before)
+    assert ticket not in selectors.callback_queue(flow.staff.callback_agent, now=just_before)
 
 
 def test_callback_once_the_deadline_has_run_out_without_a_reply(flow):
     ticket = flow.at("in_progress")
-    assert ticket in selectors.callback_queue(now=ticket.feedback_deadline)
+    assert ticket in selectors.callback_queue(
+        flow.staff.callback_agent, now=ticket.feedback_deadline
+    )
     _call(flow, ticket, ticket.feedback_deadline, **SOLVED)
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
@@ -43,7 +45,9 @@ def test_callback_once_the_deadline_has_run_out_without_a_reply(flow):
 
 def test_a_solved_callback_closes_and_counts(flow):
     ticket = flow.at("replied")
-    assert ticket in selectors.callback_queue(now=flow.T0 + timedelta(hours=2))
+    assert ticket in selectors.callback_queue(
+        flow.staff.callback_agent, now=flow.T0 + timedelta(hours=2)
+    )
     at = flow.T0 + timedelta(hours=3)
     _call(flow, ticket, at, **SOLVED)
     ticket.refresh_from_db()
@@ -56,7 +60,7 @@ def test_a_solved_callback_closes_and_counts(flow):
         "basically_satisfied",
     )
     assert (callback.counted, callback.lead_unit.code, callback.at) == (True, "110101001", at)
-    assert ticket not in selectors.callback_queue(now=at)
+    assert ticket not in selectors.callback_queue(flow.staff.callback_agent, now=at)
 
 
 def test_not_solved_reopens_once_to_the_same_unit_and_the_second_callback_counts(flow, staff):

@@ -42,6 +42,9 @@ CASES = {
     "review-claim": ("reviewer", {"approve": True}),
     "appeal": ("street", {"reason": "回访时诉求人表述与事实不符，附录音"}),
     "review-appeal": ("reviewer", {"approve": True}),
+    "reveal-phone": ("street", {}),
+    "ask-relay": ("street", {"reason": "请转告：周三上午上门查看"}),
+    "relay": ("operator", {"approve": True, "note": "已转告"}),
 }
 
 # step -> (state to build, an earlier action that makes the step's guards hold)
@@ -65,7 +68,12 @@ PREPARED = {
     "review-claim": ("in_progress", "claim-unreasonable"),
     "appeal": ("closed", None),
     "review-appeal": ("closed", "appeal"),
+    "reveal-phone": ("signed", None),
+    "ask-relay": ("signed", None),
+    "relay": ("signed", "ask-relay"),
 }
+# Steps that need a confidential caller (reached only through the centre).
+CONFIDENTIAL = {"ask-relay", "relay"}
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +104,9 @@ def _kwargs(flow, step):
 def _prepared(flow, staff, step):
     state, before = PREPARED[step]
     ticket = flow.at(state, whistle=_whistle_for(step))
+    if step in CONFIDENTIAL:
+        Ticket.objects.filter(pk=ticket.pk).update(confidential=True)
+        ticket.refresh_from_db()
     if before:
         actor_name, kwargs = CASES[before]
         actions.BY_STEP[before](

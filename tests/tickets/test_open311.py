@@ -2,7 +2,7 @@
 
 import json
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -13,6 +13,7 @@ from hotline.models import Category
 from tests.conftest import leaf
 from tickets import actions
 from tickets.models import Ticket
+from tickets.open311.models import Open311Publishing
 
 BASE = "/open311/v2"
 PHONE = "13812345678"
@@ -233,7 +234,9 @@ def test_get_one_request_in_json_and_xml(client, staff):
     assert row["expected_datetime"].endswith("+08:00")
     assert row["updated_datetime"] >= row["requested_datetime"]
     assert (row["lat"], row["long"]) == (39.914, 116.403)
-    assert row["address"] == "东城区东华门街道南池子大街1号"
+    # The caller's address is their own text: only the district and street are public.
+    assert row["address"] == "东城区东华门街道" and row["address_id"] == "110101001"
+    assert row["description"] == ""
 
     actions.reply_ticket(actor=staff.street, ticket=ticket, result="solved", note="已更换灯泡")
     response = client.get(f"{BASE}/requests/{ticket.number}.xml")
@@ -272,20 +275,82 @@ def test_confidential_ticket_is_never_public(client, staff):
     assert listed.json() == []
 
 
-def test_caller_name_and_phone_never_appear(client, staff):
-    ticket = file_ticket(staff, content=f"我是王小明，电话 {PHONE}，邻居 13700001234 也反映过")
-    actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit="110101001")
-    outputs = [
+@pytest.fixture
+def publishing():
+    """An admin turns publishing of descriptions and addresses on."""
+    Open311Publishing(publish_text=True).save()
+
+
+TEXT = (
+    "我是王小明，电话 13812345678，邻居 137 0000 1234 和 137-0000-5678 也反映过，"
+    "座机010-65551234，身份证 11010519491231002X，邮箱 wang.xm@example.com"
+)
+SECRETS = [
+    PHONE,
+    "137 0000 1234",
+    "137-0000-5678",
+    "65551234",
+    "11010519491231002X",
+    "wang.xm@example.com",
+    "王小明",
+]
+
+
+def _public_texts(client, ticket):
+    return [
         client.get(f"{BASE}/requests.json").content.decode(),
         client.get(f"{BASE}/requests.xml").content.decode(),
         client.get(f"{BASE}/requests/{ticket.number}.json").content.decode(),
         client.get(f"{BASE}/requests/{ticket.number}.xml").content.decode(),
+        client.get(f"{BASE}/servicerequestupdates.json").content.decode(),
+        client.get(f"{BASE}/servicerequestupdates.xml").content.decode(),
     ]
-    for text in outputs:
+
+
+def test_caller_text_is_not_published_by_default(client, staff):
+    ticket = file_ticket(
+        staff, content=TEXT, address="东城区东华门街道南池子大街1号 王小明家 13812345678"
+    )
+    actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit="110101001")
+    for text in _public_texts(client, ticket):
         assert ticket.number in text
-        assert PHONE not in text and "13700001234" not in text and "王小明" not in text
-    [row] = json.loads(outputs[2])
-    assert row["description"] == "我是王**，电话 138****5678，邻居 137****1234 也反映过"
+        assert "南池子" not in text and "反映" not in text
+        for secret in SECRETS:
+            assert secret not in text
+    [row] = client.get(f"{BASE}/requests/{ticket.number}.json").json()
+    assert (row["description"], row["address"]) == ("", "东城区东华门街道")
+
+
+def test_published_text_masks_phones_id_cards_and_emails(client, staff, publishing):
+    ticket = file_ticket(
+        staff, content=TEXT, address="东城区东华门街道南池子大街1号 王小明家 13812345678"
+    )
+    actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit="110101001")
+    for text in _public_texts(client, ticket):
+        for secret in SECRETS:
+            assert secret not in text
+    [row] = client.get(f"{BASE}/requests/{ticket.number}.json").json()
+    assert row["description"] == (
+        "我是王**，电话 138****5678，邻居 137****1234 和 137****5678 也反映过，"
+        "座机010****1234，身份证 11**************2X，邮箱 w***@example.com"
+    )
+    assert row["address"] == "东城区东华门街道南池子大街1号 王**家 138****5678"
+
+
+def test_coordinates_are_rounded_to_about_100_m(client, staff):
+    ticket = file_ticket(staff, latitude="39.914567", longitude="116.403499")
+    [row] = client.get(f"{BASE}/requests/{ticket.number}.json").json()
+    assert (row["lat"], row["long"]) == (39.915, 116.403)
+    root = ET.fromstring(client.get(f"{BASE}/requests/{ticket.number}.xml").content)
+    assert root.find("request/lat").text == "39.915"
+    assert "39.914567" not in client.get(f"{BASE}/requests.xml").content.decode()
+
+
+def test_confidential_tickets_are_not_published(client, staff):
+    ticket = file_ticket(staff, confidential=True)
+    assert client.get(f"{BASE}/requests/{ticket.number}.json").status_code == 404
+    for text in _public_texts(client, ticket)[:2] + _public_texts(client, ticket)[4:]:
+        assert ticket.number not in text
 
 
 def test_filters_by_status_service_code_ids_and_dates(client, staff):
@@ -334,11 +399,12 @@ def test_bad_filters_are_400(client, params, field):
 def test_request_list_query_count_does_not_grow(client, staff, django_assert_num_queries):
     for _ in range(3):
         file_ticket(staff)
-    with django_assert_num_queries(1):
+    # Two: the publishing switch, then the list with everything it names.
+    with django_assert_num_queries(2):
         assert len(client.get(f"{BASE}/requests.json").json()) == 3
     for _ in range(3):
         actions.dispatch_ticket(actor=staff.dispatcher, ticket=file_ticket(staff), unit="110101")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert len(client.get(f"{BASE}/requests.json").json()) == 6
 
 
@@ -361,3 +427,148 @@ def test_georeport_client_reads_services_and_requests(live_server, staff):
         # xmltodict gives a dict for a single <request>, a list for several
         rows = listed if isinstance(listed, list) else [listed]
         assert [r["service_request_id"] for r in rows] == [ticket.number]
+
+
+# --- what real clients sent (civicbot, georeport, FixMyStreet) -----------------------------
+
+
+def test_post_with_only_an_address_id_names_the_street(client, staff, api_key):
+    data = {"api_key": api_key, "service_code": "CX.WY.DT", "description": "电梯停运"}
+    response = post(client, {**data, "address_id": "110101001"})
+    assert response.status_code == 201, response.content
+    ticket = Ticket.objects.select_related("street", "district").get(number=ids(response)[0])
+    assert (ticket.street.code, ticket.district.code) == ("110101001", "110101")
+    refused = post(client, {**data, "address_id": "999999"})
+    assert refused.status_code == 400 and "address_id" in refused.json()[0]["description"]
+    assert Ticket.objects.count() == 1
+
+
+def test_media_url_is_kept_and_returned(client, staff, api_key):
+    url = "https://photos.example.org/report/123.jpg"
+    data = {"api_key": api_key, "service_code": "CX.WY.DT", "description": "电梯停运"}
+    response = post(client, {**data, "address_id": "110101001", "media_url": url})
+    number = ids(response)[0]
+    assert Ticket.objects.get(number=number).media_url == url
+    [row] = client.get(f"{BASE}/requests/{number}.json").json()
+    assert row["media_url"] == url
+    root = ET.fromstring(client.get(f"{BASE}/requests/{number}.xml").content)
+    assert root.find("request/media_url").text == url
+    assert post(client, {**data, "address_id": "110101001", "media_url": "no"}).status_code == 400
+
+
+def test_an_unencoded_plus_in_a_date_is_read_as_meant(client, staff):
+    now = timezone.localtime()
+    ticket = file_ticket(staff, received_at=now - timedelta(hours=5))
+    # "+08:00" typed into a URL unencoded arrives as " 08:00" after form decoding.
+    start = (now - timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    end = (now - timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    raw = f"{BASE}/requests.json?start_date={start}&end_date={end}"
+    response = client.get(raw)
+    assert response.status_code == 200, response.content
+    assert ids(response) == [ticket.number]
+    later = (now - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    assert ids(client.get(f"{BASE}/requests.json?start_date={later}")) == []
+    # The same instant in UTC, unencoded, is the same window.
+    utc = (now - timedelta(hours=6)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    assert ids(client.get(f"{BASE}/requests.json?start_date={utc}&end_date={end}")) == [
+        ticket.number
+    ]
+
+
+def test_service_request_updates_follow_a_ticket(client, staff):
+    ticket = file_ticket(staff, street=staff.street.unit)
+    actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit="110101001")
+    actions.sign_ticket(actor=staff.street, ticket=ticket)
+    actions.contact_caller(actor=staff.street, ticket=ticket, note="已电话联系王小明 13812345678")
+    actions.reply_ticket(actor=staff.street, ticket=ticket, result="solved", note="已修好")
+    actions.record_callback(
+        actor=staff.callback_agent,
+        ticket=ticket,
+        valid=True,
+        contacted=True,
+        solved=True,
+        satisfaction="satisfied",
+    )
+    rows = client.get(f"{BASE}/servicerequestupdates.json").json()
+    mine = [r for r in rows if r["service_request_id"] == ticket.number]
+    assert [r["status"] for r in mine] == [
+        "open",
+        "action_scheduled",
+        "in_progress",
+        "in_progress",
+        "fixed",
+        "closed",
+    ]
+    assert "东华门街道" in mine[1]["description"]
+    assert len({r["update_id"] for r in mine}) == len(mine)
+    assert all(r["updated_datetime"].endswith("+08:00") for r in mine)
+    text = json.dumps(rows, ensure_ascii=False)
+    assert PHONE not in text and "王小明" not in text and "已修好" not in text
+
+    root = ET.fromstring(client.get(f"{BASE}/servicerequestupdates.xml").content)
+    assert root.tag == "service_request_updates"
+    updates = root.findall("request_update")
+    assert [u.find("status").text for u in updates][-1] == "closed"
+    for update in updates:
+        for name in ("update_id", "service_request_id", "status", "updated_datetime"):
+            assert update.find(name).text
+        assert update.find("description") is not None and update.find("media_url") is not None
+
+    # A window: start and end bound the updates; a window in the past holds none.
+    past = (timezone.localtime() - timedelta(days=3)).isoformat(timespec="seconds")
+    older = (timezone.localtime() - timedelta(days=2)).isoformat(timespec="seconds")
+    window = client.get(
+        f"{BASE}/servicerequestupdates.json", {"start_date": past, "end_date": older}
+    )
+    assert window.status_code == 200 and window.json() == []
+    backwards = {"start_date": older, "end_date": past}
+    bad = client.get(f"{BASE}/servicerequestupdates.xml", backwards)
+    assert bad.status_code == 400 and ET.fromstring(bad.content).tag == "errors"
+
+
+def test_every_xml_answer_parses_strictly_even_with_control_characters(
+    client, staff, api_key, publishing
+):
+    """FixMyStreet reads only XML and its parser rejects a whole answer for one bad byte."""
+    from xml.parsers import expat
+
+    from tickets.open311.urls import ENDPOINTS
+
+    # PostgreSQL cannot store NUL; every other control character it keeps.
+    dirty = "电梯停运\x07两天\x1b[31m\x0b\ufffe 请\t尽快\n处理"
+    ticket = file_ticket(staff, content=dirty, address="东城区东华门街道\x08南池子大街1号")
+    actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit="110101001")
+    actions.sign_ticket(actor=staff.street, ticket=ticket)
+    actions.contact_caller(actor=staff.street, ticket=ticket)
+    actions.reply_ticket(actor=staff.street, ticket=ticket, result="solved", note="已处理\x01完毕")
+    args = {"service_code": "CX.WY.DT", "service_request_id": ticket.number}
+    urls = [f"{BASE}/{route}.xml" for route, *_ in ENDPOINTS]
+    urls = [
+        u.replace("<str:", "<").replace("<", "{").replace(">", "}").format(**args) for u in urls
+    ]
+    assert len(urls) == 6  # a new endpoint is read here too
+    answers = [client.get(u) for u in urls]
+    answers += [
+        client.get(f"{BASE}/requests/nope.xml"),
+        client.get(f"{BASE}/services/nope.xml"),
+        client.get(f"{BASE}/requests.xml", {"status": "nope"}),
+        client.get(f"{BASE}/servicerequestupdates.xml", {"start_date": "yesterday"}),
+        post(client, {"api_key": "bad"}, fmt="xml"),
+        post(client, {"api_key": api_key, "service_code": "X"}, fmt="xml"),
+        post(
+            client,
+            {
+                "api_key": api_key,
+                "service_code": "CX.WY.DT",
+                "description": "又\x02一次",
+                "address_id": "110101001",
+            },
+            fmt="xml",
+        ),
+    ]
+    for answer in answers:
+        assert answer["Content-Type"].startswith("application/xml")
+        parser = expat.ParserCreate()
+        parser.Parse(answer.content, True)  # raises ExpatError on anything not well-formed
+    text = client.get(f"{BASE}/requests/{ticket.number}.xml").content.decode()
+    assert "电梯停运两天" in text and "\t尽快\n处理" in text

@@ -66,3 +66,33 @@ def test_suggest_unit_falls_back_to_the_district_government(flow):
 def test_suggest_unit_is_none_without_any_place(flow):
     ticket = flow.new(category=leaf("CX.WJ.SD"), address="不详")
     assert routing.suggest_unit(ticket) is None
+
+
+# --- Communities and well-known sites (issue 10) ---------------------------------------------
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address, expected, via",
+    [
+        # a 社区 under 交道口街道; a compound-named community of 崇文门外街道
+        ("南锣鼓巷社区12号", ("110101", "110101003"), "community"),
+        ("新世界家园3号楼2单元", ("110101", "110101012"), "community"),
+        # a well-known site: 工人体育场 lies in 三里屯街道
+        ("工人体育场北路8号院", ("110105", "110105004"), "compound"),
+        # a street named outright wins over any community
+        ("东华门街道银闸社区", ("110101", "110101001"), "street"),
+        # the same village name under fifteen streets: no guess
+        ("辛庄村村口", (None, None), ""),
+    ],
+)
+def test_a_community_or_well_known_site_resolves_to_its_street(address, expected, via):
+    assert _codes(address) == expected
+    assert routing.resolve_place(address).via == via
+
+
+@pytest.mark.usefixtures("directory")
+def test_communities_hang_under_their_streets():
+    community = Unit.objects.get(type="community", name="南池子社区")
+    assert community.parent.code == "110101001" and community.district.code == "110101"
+    assert Unit.objects.filter(type="community").count() > 6000

@@ -115,6 +115,7 @@ def test_merge_into_an_unknown_number(flow, staff):
 class TestLikelyRepeats:
     def _repeats(self, flow, **kw):
         kw.setdefault("now", flow.T0 + timedelta(days=1))
+        kw.setdefault("user", flow.staff.operator)
         return list(selectors.likely_repeats(**kw))
 
     def test_same_phone(self, flow):

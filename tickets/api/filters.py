@@ -16,7 +16,10 @@ PERIOD = RegexValidator(r"^20\d{2}-(0[1-9]|1[0-2])$", _("月份格式应为 YYYY
 
 
 class TicketFilter(StrictFilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, help_text=_("状态"))
+    # distinct=False: one row per ticket already; DISTINCT would sort whole rows (perf).
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, distinct=False, help_text=_("状态")
+    )
     unit = django_filters.CharFilter(field_name="lead_unit__code", help_text=_("主办单位编码"))
     district = django_filters.CharFilter(field_name="district__code", help_text=_("区编码"))
     street = django_filters.CharFilter(field_name="street__code", help_text=_("街乡镇编码"))

@@ -1,15 +1,13 @@
 """Small input serializers (one per write) and the output shapes of a ticket."""
 
-import re
-from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from hotline import validation as rules
 from hotline.models import Category, Unit, UnitType
 
 from .. import selectors
@@ -27,15 +25,12 @@ from ..models import (
     Urgency,
 )
 
-# Mainland mobile, or a landline: optional area code (0 + 2-3 digits), 7-8 digits, extension.
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
-
 
 def _unit_field(unit_type, help_text, required=False):
     return serializers.SlugRelatedField(
         slug_field="code",
-        queryset=Unit.objects.filter(type=unit_type, active=True),
+        # select_related: a street's district comes with it (intake copies it, no query)
+        queryset=Unit.objects.filter(type=unit_type, active=True).select_related("district"),
         required=required,
         allow_null=not required,
         help_text=help_text,
@@ -52,7 +47,10 @@ class Coordinate(serializers.DecimalField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        return value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        try:
+            return value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        except InvalidOperation:  # e.g. 1e400: too large to round, and out of range anyway
+            self.fail("invalid")
 
 
 # --- Intake --------------------------------------------------------------------------------
@@ -61,10 +59,15 @@ class Coordinate(serializers.DecimalField):
 class TicketCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     received_at = serializers.DateTimeField(required=False, help_text=_("缺省为当前时间"))
-    caller_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    caller_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    caller_name = serializers.CharField(max_length=rules.NAME_MAX, required=False, allow_blank=True)
+    caller_phone = serializers.CharField(
+        max_length=rules.PHONE_MAX, required=False, allow_blank=True
+    )
     confidential = serializers.BooleanField(default=False)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    notify_caller = serializers.BooleanField(
+        default=True, help_text=_("短信告知诉求人（受理、延期、反馈、办结）；诉求人拒绝时为 false")
+    )
+    address = serializers.CharField(max_length=rules.ADDRESS_MAX, required=False, allow_blank=True)
     district = _unit_field(UnitType.DISTRICT, _("区编码，如 110101"))
     street = _unit_field(UnitType.STREET, _("街乡镇编码，如 110101001"))
     community = _unit_field(UnitType.COMMUNITY, _("社区/村编码"))
@@ -73,29 +76,24 @@ class TicketCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     category = serializers.SlugRelatedField(
         slug_field="code",
-        queryset=Category.objects.filter(active=True),
+        # duty_unit: the suggested unit of the answer, without a query of its own
+        queryset=Category.objects.filter(active=True).select_related("duty_unit"),
         help_text=_("最末级分类编码，如 CX.WY.DT"),
     )
-    content = serializers.CharField()
+    content = serializers.CharField(max_length=rules.CONTENT_MAX)
     urgency = serializers.ChoiceField(
         choices=Urgency.choices, required=False, help_text=_("缺省取分类的默认级别")
     )
-    urgency_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    urgency_reason = serializers.CharField(
+        max_length=rules.SHORT_TEXT_MAX, required=False, allow_blank=True
+    )
 
     def validate_caller_phone(self, value):
         # People dictate numbers with spaces and dashes; store the digits (and one dash).
-        phone = re.sub(r"[\s()（）]", "", value)
-        if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
-            raise serializers.ValidationError(
-                _("电话号码格式不正确：手机号为11位（1开头），固话为区号加7-8位号码")
-            )
-        return phone
+        return rules.normalize_phone(value)
 
     def validate_received_at(self, value):
-        # A few minutes of clock skew between a softphone and the server is normal.
-        if value > timezone.now() + timedelta(minutes=5):
-            raise serializers.ValidationError(_("受理时间不能晚于当前时间"))
-        return value
+        return rules.validate_received_at(value)
 
     def validate(self, attrs):
         street, district = attrs.get("street"), attrs.get("district")
@@ -111,11 +109,24 @@ class TicketCreateSerializer(serializers.Serializer):
 
 
 def _note(required=False):
-    return serializers.CharField(required=required, allow_blank=not required)
+    return serializers.CharField(
+        required=required, allow_blank=not required, max_length=rules.NOTE_MAX
+    )
+
+
+def _reason(**kwargs):
+    return serializers.CharField(max_length=rules.NOTE_MAX, **kwargs)
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(help_text=_("告知诉求人的答复内容"))
+    answer = serializers.CharField(
+        max_length=rules.CONTENT_MAX, help_text=_("告知诉求人的答复内容")
+    )
+    article = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("引用的知识库文章编号；记录其当时已发布的版本"),
+    )
 
 
 class TransferInput(serializers.Serializer):
@@ -147,11 +158,22 @@ class WhistleInput(serializers.Serializer):
     departments = serializers.ListField(
         child=serializers.CharField(), allow_empty=False, help_text=_("被召集部门的编码")
     )
-    reason = serializers.CharField()
+    reason = _reason()
+
+
+def _attachments():
+    """Ids of files uploaded to the ticket (POST …/attachments/) cited as evidence (§14)."""
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62),
+        required=False,
+        max_length=20,
+        help_text=_("作为材料的附件编号（先上传到本工单）"),
+    )
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = _reason()
+    attachments = _attachments()
 
 
 class ReviewReturnInput(serializers.Serializer):
@@ -167,7 +189,12 @@ class ReviewReturnInput(serializers.Serializer):
 
 class ExtendInput(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=30, help_text=_("申请延期的工作日数"))
-    reason = serializers.CharField()
+    reason = _reason()
+    attachments = _attachments()
+
+
+class EmptyInput(serializers.Serializer):
+    """A step that takes no input."""
 
 
 class DecisionInput(serializers.Serializer):
@@ -177,7 +204,8 @@ class DecisionInput(serializers.Serializer):
 
 class ReplyInput(serializers.Serializer):
     result = serializers.ChoiceField(choices=ReplyResult.choices)
-    note = serializers.CharField(help_text=_("办理情况"))
+    note = _reason(help_text=_("办理情况"))
+    attachments = _attachments()
 
 
 class CallbackInput(serializers.Serializer):
@@ -221,6 +249,9 @@ ACTION_INPUTS = {
     "review-claim": DecisionInput,
     "appeal": ReasonInput,
     "review-appeal": DecisionInput,
+    "reveal-phone": EmptyInput,
+    "ask-relay": ReasonInput,
+    "relay": DecisionInput,
 }
 
 
@@ -284,6 +315,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "caller_name",
             "caller_phone",
             "confidential",
+            "notify_caller",
             "lead_unit",
             "co_units",
             "dispatched_at",
@@ -334,6 +366,18 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = TicketEvent
         fields = ["type", "actor", "unit", "at", "note", "payload"]
+
+    def to_representation(self, event):
+        # The same fields as declared (and in the schema), as one dict per row: a ticket
+        # with a thousand events spent most of its detail walking DRF's field objects.
+        return {
+            "type": event.type,
+            "actor": event.actor.username if event.actor_id else None,
+            "unit": event.unit.code if event.unit_id else None,
+            "at": self.fields["at"].to_representation(event.at),
+            "note": event.note,
+            "payload": event.payload,
+        }
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
@@ -389,14 +433,19 @@ class CreatedTicketSerializer(TicketDetailSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    ticket = serializers.CharField(
-        source="ticket.number", default=None, allow_null=True, read_only=True
-    )
+    # Null once the ticket has left the reader's view (notifications_for's ticket_visible).
+    ticket = serializers.SerializerMethodField()
     read = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "ticket", "created_at", "read_at", "read"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_ticket(self, obj):
+        if obj.ticket_id is None or not getattr(obj, "ticket_visible", False):
+            return None
+        return obj.ticket.number
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_read(self, obj):

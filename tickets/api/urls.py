@@ -2,6 +2,7 @@ from django.urls import path
 
 from hotline.directory_api import CategoryList, UnitList
 
+from ..search.api import CallerTickets
 from . import views
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
         path(f"tickets/<str:number>/{step}/", view.as_view(), name=f"api-ticket-{step}")
         for step, view in views.ACTION_VIEWS.items()
     ),
+    # caller history (issue 10)
+    path("callers/<str:phone>/tickets/", CallerTickets.as_view(), name="api-caller-tickets"),
     path("notifications/", views.NotificationList.as_view(), name="api-notifications"),
     path(
         "notifications/read-all/",

@@ -1,5 +1,6 @@
 """Thin views: validate the body, call a selector or an action, answer with the ticket."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,12 +15,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hotline.api import ErrorSerializer, Pagination, list_responses
+from hotline.api import ErrorSerializer, list_responses, validated
 from hotline.models import Role
+from hotline.pagination import CappedCountPagination
 
 from .. import actions, guards, inbox_selectors, lifecycle, notify, routing, selectors
-from ..models import Notification, Ticket
-from .filters import TicketFilter
+from ..models import Notification, Participation, Ticket, TicketEvent
+from ..search.filters import TicketSearchFilter
 from .serializers import (
     ACTION_INPUTS,
     CreatedTicketSerializer,
@@ -50,10 +52,39 @@ FIELD_ERRORS = OpenApiResponse(
 NOT_VISIBLE = _error(_("工单不存在，或当前用户无权查看"))
 
 
+# A ticket's lists on its detail: one query each (events carry their actor and unit).
+_DETAIL_LISTS = (
+    Prefetch("participations", Participation.objects.select_related("unit")),
+    Prefetch("events", TicketEvent.objects.select_related("actor", "unit")),
+    "repeats",
+)
+
+
+def _known_to_be_new(ticket):
+    """Ready a ticket created in this request for its detail with one query, not two reads.
+
+    The instance already holds what the body named (category, street, district); a new
+    ticket has no participations and no repeats, so only its history (the `created`
+    event) is read. The lists go where prefetch_related would have put them.
+    """
+    events = list(TicketEvent.objects.filter(ticket=ticket).select_related("actor", "unit"))
+    ticket._prefetched_objects_cache = {
+        "events": _as_queryset(TicketEvent, events),
+        "participations": _as_queryset(Participation, []),
+        "repeats": _as_queryset(Ticket, []),
+    }
+
+
+def _as_queryset(model, rows):
+    qs = model.objects.none()
+    qs._result_cache, qs._prefetch_done = rows, True
+    return qs
+
+
 def _detail_queryset(tickets):
     return tickets.select_related(
         "category", "street", "district", "community", "lead_unit", "master"
-    ).prefetch_related("participations__unit", "events__actor", "events__unit", "repeats")
+    ).prefetch_related(*_DETAIL_LISTS)
 
 
 def _detail(request, pk, serializer_class=TicketDetailSerializer, **extra):
@@ -67,11 +98,12 @@ def _detail(request, pk, serializer_class=TicketDetailSerializer, **extra):
 
 class TicketListCreate(generics.ListAPIView):
     serializer_class = TicketSerializer
-    filterset_class = TicketFilter
-    pagination_class = Pagination
+    # search (SPEC §12): q, channel, received between, sort; the count stops at a cap
+    filterset_class = TicketSearchFilter
+    pagination_class = CappedCountPagination
 
     def get_queryset(self):
-        return selectors.list_tickets(self.request.user).select_related("community", "master")
+        return selectors.list_tickets(self.request.user)
 
     @extend_schema(
         summary=str(_("工单列表（当前用户可见的）")),
@@ -111,26 +143,27 @@ class TicketListCreate(generics.ListAPIView):
             raise serializers.ValidationError(
                 {"Idempotency-Key": [_("Idempotency-Key 不能超过100个字符")]}
             )
-        body = TicketCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(TicketCreateSerializer, request.data)
         ticket, created = actions.create_ticket(
             actor=user, idempotency_key=key or None, **body.validated_data
         )
-        ticket = _detail_queryset(Ticket.objects.filter(pk=ticket.pk)).get()
-        repeats = selectors.likely_repeats(
-            phone=ticket.caller_phone,
-            street=ticket.street,
-            category=ticket.category,
-            exclude_id=ticket.pk,
-            now=ticket.received_at,
+        if created:
+            _known_to_be_new(ticket)
+        else:
+            ticket = _detail_queryset(Ticket.objects.filter(pk=ticket.pk)).get()
+        ticket.allowed_actions = [s.name for s in guards.allowed_steps(ticket, user)]
+        ticket.suggested_unit = routing.suggest_unit(ticket)
+        ticket.likely_repeats = list(
+            selectors.likely_repeats(
+                user=user,
+                phone=ticket.caller_phone,
+                street=ticket.street,
+                category=ticket.category,
+                exclude_id=ticket.pk,
+                now=ticket.received_at,
+            ).values_list("number", flat=True)
         )
-        data = _detail(
-            request,
-            ticket.pk,
-            CreatedTicketSerializer,
-            suggested_unit=routing.suggest_unit(ticket),
-            likely_repeats=[t.number for t in repeats],
-        )
+        data = CreatedTicketSerializer(ticket, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -154,8 +187,7 @@ class TicketAction(APIView):
         ticket = get_object_or_404(selectors.visible_tickets(request.user), number=number)
         # Role and state answer before the body: a refused step says why, not "bad field".
         guards.check(self.step, ticket, request.user)
-        body = self.input_class(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(self.input_class, request.data)
         actions.BY_STEP[self.step](actor=request.user, ticket=ticket, **body.validated_data)
         return Response(_detail(request, ticket.pk))
 
@@ -189,10 +221,46 @@ def _action_view(step_name):
 ACTION_VIEWS = {name: _action_view(name) for name in lifecycle.STEPS}
 
 
+# --- Reveal the caller's phone (SPEC §3, §19) -------------------------------------------------
+
+
+class RevealedPhoneSerializer(serializers.Serializer):
+    caller_phone = serializers.CharField()
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="tickets_reveal_phone",
+        summary=str(_("查看诉求人完整号码（主办单位承办人；每次记录，每人每天限次）")),
+        request=None,
+        responses={
+            200: RevealedPhoneSerializer,
+            403: _error(_("保密工单，或不是主办单位的承办人")),
+            404: NOT_VISIBLE,
+            409: _error(_("工单当前状态不允许此步骤")),
+            429: _error(_("今天查看完整号码已达上限")),
+        },
+        tags=["tickets"],
+    )
+)
+class RevealPhone(TicketAction):
+    step = "reveal-phone"
+    input_class = ACTION_INPUTS["reveal-phone"]
+
+    def post(self, request, number):
+        ticket = get_object_or_404(selectors.visible_tickets(request.user), number=number)
+        guards.check(self.step, ticket, request.user)
+        ticket = actions.reveal_phone(actor=request.user, ticket=ticket)
+        return Response({"caller_phone": ticket.caller_phone})
+
+
+ACTION_VIEWS["reveal-phone"] = RevealPhone
+
+
 # --- Notifications ---------------------------------------------------------------------------
 
 
-class NotificationPagination(Pagination):
+class NotificationPagination(CappedCountPagination):
     """A page of notifications, and how many of all of them are unread."""
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -53,6 +53,18 @@ class Open311ServiceRequest(s.Serializer):
     media_url = s.CharField()
 
 
+class Open311RequestUpdate(s.Serializer):
+    update_id = s.CharField()
+    service_request_id = s.CharField()
+    status = s.CharField(
+        help_text="open | action_scheduled | in_progress | fixed | closed | duplicate | "
+        "internal_referral"
+    )
+    updated_datetime = s.DateTimeField()
+    description = s.CharField()
+    media_url = s.CharField()
+
+
 class Open311Created(s.Serializer):
     service_request_id = s.CharField()
     service_notice = s.CharField()

@@ -23,7 +23,7 @@ def public_requests() -> QuerySet:
     last_event = TicketEvent.objects.filter(ticket=OuterRef("pk")).order_by("-at", "-id")
     return (
         Ticket.objects.filter(confidential=False)
-        .select_related("category", "lead_unit", "master")
+        .select_related("category", "lead_unit", "master", "district", "street")
         .annotate(updated_at=Subquery(last_event.values("at")[:1]))
         .order_by("-received_at", "-id")
     )

@@ -1,6 +1,5 @@
 """What goes in (a POSTed request) and what comes out (services, requests) in GeoReport v2."""
 
-import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -8,12 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
+from hotline import validation as rules
+from hotline.models import Unit, UnitType
+
 from ..lifecycle import OPEN_STATES
 from ..models import Kind, Status
-from ..selectors import mask_phone
-
-# Mobile numbers and Beijing-style landlines a caller may have typed into the text.
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+from .privacy import mask_personal, rounded
 
 
 def _iso(dt):
@@ -22,14 +21,7 @@ def _iso(dt):
 
 def _scrub(text: str, ticket) -> str:
     """Public text without the caller's phone or name, even when typed into the content."""
-    if not text:
-        return text
-    if ticket.caller_phone:
-        text = text.replace(ticket.caller_phone, mask_phone(ticket.caller_phone))
-    name = ticket.caller_name.strip()
-    if len(name) >= 2:
-        text = text.replace(name, name[0] + "*" * (len(name) - 1))
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(1)), text)
+    return mask_personal(text, caller_name=ticket.caller_name, caller_phone=ticket.caller_phone)
 
 
 def service_row(category) -> dict:
@@ -63,26 +55,34 @@ def _status_notes(ticket) -> str:
     return str(ticket.get_status_display())
 
 
-def request_row(ticket) -> dict:
-    """One ticket as a public service request: no caller name, phone or confidential data."""
+def place_name(ticket) -> str:
+    """The district and street, named: public even when the caller's address is not."""
+    parts = [u.name for u in (ticket.district, ticket.street) if u is not None]
+    return "".join(dict.fromkeys(parts))
+
+
+def request_row(ticket, *, publish_text: bool = False) -> dict:
+    """One ticket as a public service request (SPEC §16): no caller name or phone; the
+    description and address only when an admin publishes them, and then masked."""
+    place = place_name(ticket)
     return {
         "service_request_id": ticket.number,
         "status": "open" if ticket.status in OPEN_STATES else "closed",
         "status_notes": _scrub(_status_notes(ticket), ticket),
         "service_name": ticket.category.name,
         "service_code": ticket.category.code,
-        "description": _scrub(ticket.content, ticket),
+        "description": _scrub(ticket.content, ticket) if publish_text else "",
         "agency_responsible": ticket.lead_unit.name if ticket.lead_unit_id else "",
         "service_notice": "",
         "requested_datetime": _iso(ticket.received_at),
         "updated_datetime": _iso(getattr(ticket, "updated_at", None) or ticket.received_at),
         "expected_datetime": _iso(ticket.feedback_deadline),
-        "address": ticket.address,
-        "address_id": "",
+        "address": (_scrub(ticket.address, ticket) or place) if publish_text else place,
+        "address_id": (ticket.street or ticket.district).code if place else "",
         "zipcode": "",
-        "lat": float(ticket.latitude) if ticket.latitude is not None else None,
-        "long": float(ticket.longitude) if ticket.longitude is not None else None,
-        "media_url": "",
+        "lat": rounded(ticket.latitude),
+        "long": rounded(ticket.longitude),
+        "media_url": ticket.media_url,
     }
 
 
@@ -105,24 +105,46 @@ class RequestInput(serializers.Serializer):
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     long = serializers.FloatField(required=False, min_value=-180, max_value=180)
     address_string = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    address_id = serializers.CharField(required=False, allow_blank=True)
-    description = serializers.CharField(max_length=4000)
+    address_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_lazy("街乡镇或社区/村的编码（见 /api/v1/units/），可代替地址和坐标"),
+    )
+    description = serializers.CharField(max_length=rules.CONTENT_MAX)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=25)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=25)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=rules.PHONE_MAX)
     email = serializers.EmailField(required=False, allow_blank=True)
-    device_id = serializers.CharField(required=False, allow_blank=True)
-    account_id = serializers.CharField(required=False, allow_blank=True)
-    media_url = serializers.URLField(required=False, allow_blank=True)
+    device_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    account_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    media_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False, default=Kind.COMPLAINT)
+
+    def validate_phone(self, value):
+        return rules.normalize_phone(value)  # the one phone rule of every way in
+
+    def validate_address_id(self, value):
+        """A street or community code names the place; anything else is refused."""
+        value = value.strip()
+        if not value:
+            return None
+        unit = (
+            Unit.objects.filter(code=value, type__in=[UnitType.STREET, UnitType.COMMUNITY])
+            .select_related("parent")
+            .first()
+        )
+        if unit is None:
+            raise serializers.ValidationError(_("未知的地点编码 %(c)s") % {"c": value})
+        return unit
 
     def validate(self, attrs):
         has_lat, has_long = "lat" in attrs, "long" in attrs
         if has_lat != has_long:
             raise serializers.ValidationError({"lat": _("lat 与 long 须同时提供")})
-        if not has_lat and not attrs.get("address_string"):
+        if not has_lat and not attrs.get("address_string") and not attrs.get("address_id"):
             raise serializers.ValidationError(
-                {"address_string": _("须提供 lat/long 或 address_string")}
+                {"address_string": _("须提供 lat/long、address_string 或 address_id")}
             )
         return attrs
 
@@ -142,7 +164,13 @@ class RequestInput(serializers.Serializer):
             "address": data.get("address_string", ""),
             "caller_name": name[:50],
             "caller_phone": data.get("phone", "").strip(),
+            "media_url": data.get("media_url", ""),
         }
+        place = data.get("address_id")
+        if place is not None and place.type == UnitType.COMMUNITY:
+            fields["community"], fields["street"] = place, place.parent
+        elif place is not None:
+            fields["street"] = place
         if "lat" in data:
             fields["latitude"] = Decimal(f"{data['lat']:.6f}")
             fields["longitude"] = Decimal(f"{data['long']:.6f}")

@@ -13,6 +13,7 @@ ENDPOINTS = [
     ("services/<str:service_code>", views.ServiceDefinitionView, "service"),
     ("requests", views.RequestsView, "requests"),
     ("requests/<str:service_request_id>", views.RequestView, "request"),
+    ("servicerequestupdates", views.ServiceRequestUpdatesView, "updates"),
 ]
 
 urlpatterns = [

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 endpoints. Reads are public (non-confidential tickets only, no personal
 data); filing needs the api_key of a centre operator and goes through actions.create_ticket."""
 
+import re
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,7 +21,8 @@ from rest_framework.views import APIView
 
 from .. import actions, guards
 from ..guards import Refused
-from . import docs, selectors
+from . import docs, selectors, updates
+from .models import Open311Publishing
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
 from .serializers import (
     RequestInput,
@@ -142,8 +144,12 @@ class ServiceDefinitionView(Open311View):
         return Response(service_definition(category))
 
 
+# A `+` sent unencoded in a query string arrives as a space: "2026-11-20T10:00:00 08:00".
+_DECODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
 def _when(params, name, end_of_day=False):
-    raw = params.get(name, "").strip()
+    raw = _DECODED_PLUS.sub(r"\1+\2", params.get(name, "").strip())
     if not raw:
         return None
     parsed = parse_datetime(raw)
@@ -206,16 +212,15 @@ class RequestsView(Open311View):
             statuses=statuses,
             now=timezone.now(),
         )
-        return Response([request_row(t) for t in rows])
+        publish = Open311Publishing.current().publish_text
+        return Response([request_row(t, publish_text=publish) for t in rows])
 
     @extend_schema(
         summary="GeoReport v2: file a service request (api_key of a centre operator)",
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-        request={
-            "application/x-www-form-urlencoded": RequestInput,
-            "multipart/form-data": RequestInput,
-            "application/json": RequestInput,
-        },
+        # The standard's form encoding only (JSON is parsed too, but one documented body
+        # type is what client generators handle).
+        request={"application/x-www-form-urlencoded": RequestInput},
         responses={
             200: docs.Open311Created(many=True),
             201: docs.Open311Created(many=True),
@@ -258,4 +263,34 @@ class RequestView(Open311View):
             raise Open311Error(
                 404, _("service_request_id: 未找到 %(n)s") % {"n": service_request_id}
             )
-        return Response([request_row(ticket)])
+        publish = Open311Publishing.current().publish_text
+        return Response([request_row(ticket, publish_text=publish)])
+
+
+@extend_schema(tags=["Open311"])
+class ServiceRequestUpdatesView(Open311View):
+    """mySociety's extension: what happened to requests, for FixMyStreet to follow."""
+
+    xml_root = "service_request_updates"
+
+    @extend_schema(
+        summary="servicerequestupdates (mySociety extension): status changes, last day by default",
+        parameters=[
+            OpenApiParameter("start_date", OpenApiTypes.DATETIME),
+            OpenApiParameter("end_date", OpenApiTypes.DATETIME),
+            OpenApiParameter("api_key", str, description="not needed: updates are public"),
+            OpenApiParameter("jurisdiction_id", str, description="ignored: one jurisdiction"),
+        ],
+        responses={
+            200: docs.Open311RequestUpdate(many=True),
+            400: docs.Open311Error(many=True),
+        },
+    )
+    def get(self, request, format=None):
+        params = request.query_params
+        start, end = _when(params, "start_date"), _when(params, "end_date", end_of_day=True)
+        if start and end and start > end:
+            raise Open311Error(400, _("start_date: 不能晚于 end_date"))
+        events = updates.updates(start=start, end=end, now=timezone.now())
+        publish = Open311Publishing.current().publish_text
+        return Response(updates.update_rows(events, publish_text=publish))

@@ -2,6 +2,8 @@
 
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+from hotline.validation import FORBIDDEN_CHARS
+
 # The element a list's items get, by the list's own element name (as the standard spells it).
 ITEM_NAMES = {
     "services": "service",
@@ -11,6 +13,7 @@ ITEM_NAMES = {
     "formats": "format",
     "attributes": "attribute",
     "values": "value",
+    "service_request_updates": "request_update",
 }
 
 
@@ -25,7 +28,8 @@ def _fill(element: Element, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        # Text stored before the input guard may hold control characters XML cannot carry.
+        element.text = FORBIDDEN_CHARS.sub("", str(value))
 
 
 def render(root: str, data) -> bytes:

@@ -8,8 +8,10 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline import validation as rules
 from hotline.models import Category, Unit, UnitType
 
+from ..attachments.forms import EvidenceField
 from ..models import (
     EmergencyLine,
     InvalidCallbackReason,
@@ -33,17 +35,21 @@ def _yes_no(label, required=True):
     )
 
 
-def _text(label, required=True, rows=2):
+def _text(label, required=True, rows=2, max_length=rules.NOTE_MAX):
     return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
 class IntakeForm(forms.Form):
-    caller_name = forms.CharField(label=_("诉求人"), max_length=50, required=False)
-    caller_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    caller_name = forms.CharField(label=_("诉求人"), max_length=rules.NAME_MAX, required=False)
+    caller_phone = forms.CharField(label=_("联系电话"), max_length=rules.PHONE_MAX, required=False)
     confidential = forms.BooleanField(label=_("保密"), required=False)
-    address = forms.CharField(label=_("问题地址"), max_length=200, required=False)
+    notify_caller = forms.BooleanField(label=_("短信告知"), required=False, initial=True)
+    address = forms.CharField(label=_("问题地址"), max_length=rules.ADDRESS_MAX, required=False)
     category = forms.ModelChoiceField(
         label=_("诉求分类"),
         queryset=Category.objects.filter(default_urgency__isnull=False, active=True),
@@ -57,11 +63,18 @@ class IntakeForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    urgency_reason = forms.CharField(label=_("调整级别理由"), max_length=200, required=False)
-    content = _text(_("主要内容"), rows=4)
+    urgency_reason = forms.CharField(
+        label=_("调整级别理由"), max_length=rules.SHORT_TEXT_MAX, required=False
+    )
+    content = _text(_("主要内容"), rows=4, max_length=rules.CONTENT_MAX)
+    attachments = EvidenceField()
+
+    def clean_caller_phone(self):
+        return rules.normalize_phone(self.cleaned_data["caller_phone"])
 
     def ticket_fields(self):
         data = dict(self.cleaned_data)
+        data.pop("attachments", None)  # added after the ticket exists (views.console)
         if data["urgency"] is None:
             data.pop("urgency")
         data["channel"] = "phone"
@@ -82,7 +95,15 @@ class NoteForm(StepForm):
 
 
 class AnswerForm(StepForm):
-    answer = _text(_("答复内容"))
+    answer = _text(_("答复内容"), max_length=rules.CONTENT_MAX)
+    # Filled by the console's knowledge suggestions (static/js/knowledge_suggest.js).
+    article = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def kwargs(self):
+        data = dict(self.cleaned_data)
+        if data.get("article") is None:
+            data.pop("article", None)
+        return data
 
 
 class TransferForm(StepForm):
@@ -108,6 +129,7 @@ class DispatchForm(StepForm):
 
 class ReasonForm(StepForm):
     reason = _text(_("理由"))
+    attachments = EvidenceField()
 
 
 class WhistleForm(StepForm):
@@ -138,14 +160,26 @@ class DecideForm(StepForm):
     note = _text(_("审核意见"), required=False, rows=1)
 
 
+# Reaching a confidential caller through the centre (SPEC §3).
+class AskRelayForm(StepForm):
+    reason = _text(_("需要转达的内容"))
+
+
+class RelayForm(StepForm):
+    approve = _yes_no(_("已转达诉求人"))
+    note = _text(_("转达结果"), required=False, rows=1)
+
+
 class ExtendForm(StepForm):
     days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=30)
     reason = _text(_("延期理由"))
+    attachments = EvidenceField()
 
 
 class ReplyForm(StepForm):
     result = forms.ChoiceField(label=_("办理结果"), choices=ReplyResult.choices)
     note = _text(_("办理情况"), rows=3)
+    attachments = EvidenceField()
 
 
 class ReportPartForm(StepForm):
@@ -189,6 +223,9 @@ STEP_FORMS = {
     "review-claim": DecideForm,
     "appeal": ReasonForm,
     "review-appeal": DecideForm,
+    "reveal-phone": StepForm,
+    "ask-relay": AskRelayForm,
+    "relay": RelayForm,
 }
 
 # Review requests by kind → the step that decides them.
@@ -200,6 +237,6 @@ REVIEW_STEPS = {
 }
 
 
-def step_form(name, ticket, data=None, initial=None):
+def step_form(name, ticket, data=None, initial=None, files=None):
     # A prefix per step keeps field ids unique when several forms share a page.
-    return STEP_FORMS[name](data, ticket=ticket, initial=initial, prefix=name)
+    return STEP_FORMS[name](data, files, ticket=ticket, initial=initial, prefix=name)

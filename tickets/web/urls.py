@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("tickets/<str:number>/<slug:step>/", views.ticket_step, name="ticket-step"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("reviews/", views.reviews, name="reviews"),
+    # reaching a confidential caller: the centre's relay queue (issue 9)
+    path("relays/", views.relays, name="relays"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+    # search and lists of every role (issue 10)
+    path("search/", search_views.ticket_search, name="tickets-search"),
+    path("search/export.<slug:fmt>", search_views.ticket_export, name="tickets-export"),
 ]

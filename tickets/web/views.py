@@ -5,7 +5,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_POST
 from hotline.models import Category, Role, Unit
 
 from .. import actions, guards, inbox_selectors, routing, selectors
+from ..attachments import actions as attachment_actions
+from ..attachments import selectors as attachment_selectors
 from ..lifecycle import STEPS
 from ..models import Notification, Participation, ReviewRequest, TicketEvent
 from .forms import REVIEW_STEPS, STEP_FORMS, IntakeForm, step_form
@@ -48,6 +51,11 @@ EVENT_LABELS = {
     "appeal_upheld": gettext_lazy("申诉通过"),
     "appeal_rejected": gettext_lazy("申诉驳回"),
     "supervised": gettext_lazy("督办（超时）"),
+    "attached": gettext_lazy("上传附件"),
+    "phone_revealed": gettext_lazy("查看完整号码"),
+    "relay_requested": gettext_lazy("请中心转达"),
+    "relayed": gettext_lazy("中心已转达"),
+    "relay_failed": gettext_lazy("中心未能联系诉求人"),
 }
 
 INTAKE_STEPS = ["answer", "transfer", "merge", "dispatch"]
@@ -61,7 +69,9 @@ def roles(*allowed):
         @wraps(view)
         @login_required
         def inner(request, *args, **kwargs):
-            if request.user.role not in allowed and not request.user.is_superuser:
+            # By role alone: a superuser is an admin of the centre (createsuperuser) and gets
+            # the pages that list Role.ADMIN, not every page.
+            if request.user.role not in allowed:
                 raise PermissionDenied(_("您的角色不能使用此页面"))
             return view(request, *args, **kwargs)
 
@@ -90,7 +100,7 @@ def home(request):
     elif user.role == Role.UNIT_STAFF and user.unit_id:
         ctx["counters"] = inbox_selectors.inbox_counters(user.unit)
     elif user.role == Role.CALLBACK_AGENT:
-        ctx["callbacks_due"] = selectors.callback_queue().count()
+        ctx["callbacks_due"] = selectors.callback_queue_count(user)
     elif user.role == Role.REVIEWER:
         ctx["reviews"] = inbox_selectors.pending_review_counts()
     return render(request, "tickets/home.html", ctx)
@@ -108,6 +118,7 @@ def _intake_panel(user, ticket):
             initial = {"unit": suggested.code} if step.name == "dispatch" and suggested else None
             forms.append((step, step_form(step.name, ticket, initial=initial)))
     repeats = selectors.likely_repeats(
+        user=user,
         phone=ticket.caller_phone,
         street=ticket.street,
         category=ticket.category,
@@ -119,10 +130,17 @@ def _intake_panel(user, ticket):
 @roles(Role.OPERATOR, Role.DISPATCHER)
 def console(request):
     user = request.user
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket, _created = actions.create_ticket(actor=user, **form.ticket_fields())
+            with transaction.atomic():  # the ticket and the caller's photos, or neither
+                ticket, _created = actions.create_ticket(actor=user, **form.ticket_fields())
+                attachment_actions.upload_all(
+                    actor=user,
+                    ticket=ticket,
+                    uploads=form.cleaned_data["attachments"],
+                    step="intake",
+                )
         except ValidationError as exc:
             _attach(form, exc)
         except guards.Refused as exc:
@@ -159,7 +177,9 @@ def console_lookup(request):
     names = dict(Unit.objects.filter(pk__in=[district_id, street_id]).values_list("pk", "name"))
     category = Category.objects.filter(code=request.GET.get("category", "")).first()
     street = Unit(pk=street_id) if street_id else None
-    repeats = selectors.likely_repeats(phone=phone, street=street, category=category)
+    repeats = selectors.likely_repeats(
+        user=request.user, phone=phone, street=street, category=category
+    )
     return JsonResponse(
         {
             "district": names.get(district_id, ""),
@@ -186,18 +206,18 @@ def console_lookup(request):
 def dispatch_queue(request):
     user = request.user
     rows = []
-    for ticket in selectors.dispatch_queue()[:LIST_LIMIT]:
+    for ticket in selectors.dispatch_queue(user)[:LIST_LIMIT]:
         suggested = routing.suggest_unit(ticket)
         # The refusal of "dispatch" needs no query: state, role and the centre relation.
         can = guards.refusal("dispatch", ticket, user) is None
         rows.append({"ticket": ticket, "suggested": suggested, "can_dispatch": can})
-    returns = selectors.pending_reviews("return").select_related("ticket__lead_unit")
+    returns = selectors.pending_reviews(user, "return").select_related("ticket__lead_unit")
     return render(
         request,
         "tickets/dispatch.html",
         {
             "rows": rows,
-            "total": selectors.dispatch_queue().count(),
+            "total": selectors.dispatch_queue(user).count(),
             "returns": returns[:LIST_LIMIT],
             "can_review_return": user.role in STEPS["review-return"].roles,
         },
@@ -245,9 +265,29 @@ def _attach(form, exc):
         form.add_error(None, exc.messages)
 
 
-def _render_ticket(request, ticket, failed=None, refused=None, status=200):
+TIMELINE_SHOWN = 100
+
+
+def _timeline(request, ticket):
+    """The latest TIMELINE_SHOWN events, oldest first, and how many older ones are left out.
+
+    A ticket supervised and called back for months collects a thousand events; rendering
+    them all made its page take most of a second. `?events=all` shows every one.
+    """
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "unit")
+    if request.GET.get("events") == "all":
+        return list(events), 0
+    latest = list(events.order_by("-at", "-id")[: TIMELINE_SHOWN + 1])
+    if len(latest) <= TIMELINE_SHOWN:
+        return latest[::-1], 0
+    return latest[:TIMELINE_SHOWN][::-1], events.count() - TIMELINE_SHOWN
+
+
+def _render_ticket(request, ticket, failed=None, refused=None, status=200, revealed=False):
     user = request.user
     name, phone = selectors.caller_for(user, ticket)
+    if revealed:  # this very response follows a recorded reveal (actions.reveal_phone)
+        phone = ticket.caller_phone
     forms = []
     for step in guards.allowed_steps(ticket, user):
         if failed is not None and failed.prefix == step.name:
@@ -258,19 +298,23 @@ def _render_ticket(request, ticket, failed=None, refused=None, status=200):
             suggested = routing.suggest_unit(ticket)
             initial = {"unit": suggested.code} if suggested else None
         forms.append((step, step_form(step.name, ticket, initial=initial)))
-    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "unit")
+    events, hidden = _timeline(request, ticket)
     parts = Participation.objects.filter(ticket=ticket).select_related("unit").order_by("id")
     ctx = {
         "ticket": ticket,
         "caller_name": name,
         "caller_phone": phone,
+        "revealed": revealed,
         "forms": forms,
         "failed": failed,
         "refused": refused,
         "events": [(e, EVENT_LABELS.get(e.type, e.type)) for e in events],
+        "events_hidden": hidden,
         "participations": parts,
         "requests": ReviewRequest.objects.filter(ticket=ticket).order_by("requested_at"),
         "callbacks": ticket.callbacks.order_by("at"),
+        "attachments": attachment_selectors.for_ticket(ticket),
+        "texts": ticket.text_messages.all(),
     }
     return render(request, "tickets/ticket.html", ctx, status=status)
 
@@ -286,10 +330,13 @@ def ticket_step(request, number, step):
     if step not in STEP_FORMS:
         raise Http404
     ticket = _ticket_for(request.user, number)
-    form = step_form(step, ticket, data=request.POST)
+    form = step_form(step, ticket, data=request.POST, files=request.FILES)
     if form.is_valid():
         try:
-            actions.BY_STEP[step](actor=request.user, ticket=ticket, **form.kwargs())
+            result = _run_step(request.user, ticket, step, form.kwargs())
+            if step == "reveal-phone":
+                # Shown once, in this answer; reloading the page masks the phone again.
+                return _render_ticket(request, result, revealed=True)
         except guards.Refused as exc:
             return _render_ticket(
                 request, ticket, refused=(STEPS[step], exc.message), status=exc.status
@@ -308,14 +355,30 @@ def ticket_step(request, number, step):
     return _render_ticket(request, ticket, failed=form, status=400)
 
 
+def _run_step(user, ticket, step, kwargs):
+    """The step's action, with the form's files uploaded and cited in the same transaction."""
+    uploads = kwargs.pop("attachments", None)
+    if not uploads:
+        return actions.BY_STEP[step](actor=user, ticket=ticket, **kwargs)
+    guards.check(step, ticket, user)  # refuse before any file is stored
+    with transaction.atomic():
+        kwargs["attachments"] = attachment_actions.upload_all(
+            actor=user, ticket=ticket, uploads=uploads, step=step
+        )
+        return actions.BY_STEP[step](actor=user, ticket=ticket, **kwargs)
+
+
 # --- Callback console -----------------------------------------------------------------------
 
 
 @roles(Role.CALLBACK_AGENT, Role.ADMIN)
 def callbacks(request):
     user = request.user
-    queue = selectors.callback_queue()
-    ctx = {"queue": queue[:LIST_LIMIT], "total": queue.count()}
+    now = timezone.now()
+    ctx = {
+        "queue": selectors.callback_queue_page(user, now, LIST_LIMIT),
+        "total": selectors.callback_queue_count(user, now),
+    }
     number = request.GET.get("t")
     if number:
         ticket = _ticket_for(user, number)
@@ -339,6 +402,8 @@ def reviews(request):
     user = request.user
     sections = []
     for kind, label in ReviewRequest.Kind.choices:
+        if kind not in REVIEW_STEPS:
+            continue  # relay requests have their own page (relays)
         step = REVIEW_STEPS[kind]
         sections.append(
             {
@@ -346,12 +411,23 @@ def reviews(request):
                 "label": label,
                 "step": step,
                 "can_decide": user.role in STEPS[step].roles,
-                "requests": selectors.pending_reviews(kind).select_related(
+                "requests": selectors.pending_reviews(user, kind).select_related(
                     "ticket__lead_unit", "ticket__category"
                 )[:LIST_LIMIT],
             }
         )
     return render(request, "tickets/reviews.html", {"sections": sections})
+
+
+# --- Relay queue: confidential callers reached through the centre (SPEC §3) -----------------
+
+
+@roles(Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT, Role.ADMIN)
+def relays(request):
+    pending = selectors.pending_reviews(request.user, ReviewRequest.Kind.RELAY).select_related(
+        "ticket__lead_unit", "ticket__category"
+    )
+    return render(request, "tickets/relays.html", {"requests": pending[:LIST_LIMIT]})
 
 
 # --- Notifications --------------------------------------------------------------------------
@@ -368,6 +444,8 @@ def notifications(request):
 def notifications_read(request):
     mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
     if request.POST.get("id"):
+        if not (request.POST["id"].isascii() and request.POST["id"].isdigit()):
+            return HttpResponseBadRequest(_("id：通知编号须为数字"))
         mine = mine.filter(pk=request.POST["id"])
     mine.update(read_at=timezone.now())
     return redirect(_safe_next(request, reverse("notifications")))

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from hotline.knowledge.seeding import seed_starter_articles
 from tickets import demo
 
 
@@ -14,14 +15,29 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--months", type=int, default=3, help="months of history (3)")
-        parser.add_argument("--per-day", type=int, default=70, help="contacts per day (70)")
+        parser.add_argument("--months", type=int, default=12, help="months of history (12)")
+        parser.add_argument(
+            "--per-day", type=int, default=30, help="contacts a day in the detailed months (30)"
+        )
+        parser.add_argument(
+            "--history-per-day",
+            type=float,
+            default=2.5,
+            help="counted tickets a day before them (2.5, rising towards today)",
+        )
+        parser.add_argument(
+            "--detailed-months",
+            type=int,
+            default=1,
+            help="the most recent months with every kind of contact (1)",
+        )
         parser.add_argument("--seed", type=int, default=42, help="random seed (42)")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument(
             "--force", action="store_true", help="add tickets even if demo tickets exist"
         )
         parser.add_argument("--logins", action="store_true", help="only print the logins")
+        parser.add_argument("--no-logins", action="store_true", help="do not print the logins")
 
     def handle(self, **opts):
         if opts["logins"]:
@@ -29,22 +45,37 @@ class Command(BaseCommand):
             return
         demo.ensure_directory()
         rows = demo.ensure_users()
+        # Knowledge base: the starter articles (demo content), before the demo's enquiries.
+        self.stdout.write(f"knowledge articles added: {seed_starter_articles()}")
         if demo.demo_tickets_exist() and not opts["force"]:
             self.stdout.write("demo tickets already exist: skipped (use --force to add more)")
         else:
             self._generate(opts)
-        self._print_logins(rows)
+        if not opts["no_logins"]:
+            self._print_logins(rows)
 
     def _generate(self, opts):
         started = time.monotonic()
+        # One line redrawn in place on a terminal; nothing at all when piped or logged.
         bar = tqdm(
-            total=0, unit="tickets", desc="seed_demo", disable=opts["quiet"], file=self.stderr
+            total=0,
+            unit="tickets",
+            desc="seed_demo",
+            disable=True if opts["quiet"] else None,
+            file=self.stderr._out,
+            mininterval=0.5,
+            dynamic_ncols=True,
         )
         # Eager Celery logs every notification task it runs: too much for a seed run.
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         with bar:
             stats = demo.Demo(
-                months=opts["months"], per_day=opts["per_day"], seed=opts["seed"], progress=bar
+                months=opts["months"],
+                per_day=opts["per_day"],
+                history_per_day=opts["history_per_day"],
+                detailed_months=opts["detailed_months"],
+                seed=opts["seed"],
+                progress=bar,
             ).run()
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(stats.by_kind.items()))
         self.stdout.write(

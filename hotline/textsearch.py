@@ -1,0 +1,182 @@
+"""Chinese full-text search on the ground floor: tokens written with a row, a GIN index, a filter.
+
+PostgreSQL has no Chinese word splitter in Debian (zhparser, pg_bigm are not packaged), and
+a trigram index cannot serve a two-character word such as 噪音. So every run of Chinese
+characters is cut into overlapping character bigrams (噪音扰民 → 噪音 音扰 扰民) plus its last
+character alone, and ASCII letters/digits into lower-cased words. The tokens are stored as
+plain text in a row's ``search_tokens`` column, computed by the code that writes the row,
+and PostgreSQL keeps ``to_tsvector('simple', search_tokens)`` in a stored column with a
+GIN index. A query term is
+cut the same way: a Chinese word of n characters becomes the phrase of its n-1 bigrams
+(``工人 <-> 人体 <-> 体育``), which matches exactly the rows holding those characters in a
+row — no dictionary, no missed new words. README "Search" has the measurements against
+pg_trgm and jieba-cut words.
+
+How an app uses it (the tickets and the knowledge base do the same):
+
+1. a ``search_tokens = models.TextField(blank=True, default="", editable=False)`` field,
+   set with ``search_tokens(title, body, ...)`` whenever the row is written;
+2. in a migration, ``text_search_index("app_label", "model", name="...")`` — on
+   PostgreSQL it adds the stored tsvector column ``search_tokens_tsv`` and its GIN index;
+   on SQLite it does nothing;
+3. reads call ``apply_text_search(qs, query=q, raw_fields=["title", "body"])``. On SQLite
+   (the embedded default) the same terms are matched with ``icontains`` over raw_fields:
+   correct, only slower.
+"""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from django.db import connections, migrations
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+
+# CJK Unified Ideographs, Extension A, compatibility ideographs.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+MAX_TERMS = 10  # more terms than this add nothing but work
+
+
+def _normalise(text: str) -> str:
+    # NFKC folds full-width digits and letters (１２３４５, ＡＢＣ) into ASCII.
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def _runs(text: str) -> list[str]:
+    return _RUN.findall(_normalise(text))
+
+
+def _run_tokens(run: str) -> list[str]:
+    if not _IS_CJK.match(run):
+        return [run]
+    # Bigrams, then the last character alone: a one-character query (as the prefix of a
+    # token) then finds it wherever it stands, and no bigram is ever adjacent to the
+    # first bigram of the next run, so phrases never match across punctuation.
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def search_tokens(*texts: str) -> str:
+    """The tokens to store in a row's ``search_tokens`` column, computed at write time."""
+    tokens = []
+    for text in texts:
+        for run in _runs(text):
+            tokens.extend(_run_tokens(run))
+    return " ".join(tokens)
+
+
+def query_terms(query: str) -> list[str]:
+    """The runs of a query that must all match: Chinese runs and ASCII words, in order."""
+    seen = []
+    for run in _runs(query):
+        if run not in seen:
+            seen.append(run)
+    return seen[:MAX_TERMS]
+
+
+def _tsquery_term(run: str) -> str:
+    if not _IS_CJK.match(run) or len(run) == 1:
+        return f"'{run}':*"  # an ASCII word or a single character: a prefix
+    bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+    return "(" + " <-> ".join(f"'{b}'" for b in bigrams) + ")"
+
+
+def to_tsquery_text(query: str) -> str:
+    """The to_tsquery('simple', …) text for a query; empty when it holds no term."""
+    return " & ".join(_tsquery_term(run) for run in query_terms(query))
+
+
+VECTOR_SUFFIX = "_tsv"
+
+
+class _TokensMatch(Func):
+    """``<tokens column>_tsv @@ to_tsquery('simple', %s)``.
+
+    ``<tokens column>_tsv`` is the stored tsvector that text_search_index adds on
+    PostgreSQL (the model does not know it; PostgreSQL keeps it in step). A stored vector,
+    not an index on the expression: when the planner filters rows in another index's
+    order, an expression is recomputed per row — 136 ms against 1.3 ms for 噪音 on
+    200,000 rows.
+    """
+
+    template = "%(expressions)s"
+    arg_joiner = " @@ to_tsquery('simple'::regconfig, "
+    output_field = BooleanField()
+
+    def __init__(self, tokens_field: str, tsquery: str):
+        super().__init__(F(tokens_field), Value(tsquery))
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        column, rest = sql.split(self.arg_joiner, 1)
+        # "table"."search_tokens" → "table"."search_tokens_tsv"
+        column = column[:-1] + VECTOR_SUFFIX + '"'
+        return f"{column}{self.arg_joiner}{rest})", params
+
+
+def text_search_condition(
+    query: str, *, tokens_field: str = "search_tokens", raw_fields: Sequence[str], using="default"
+) -> Q:
+    """The condition of apply_text_search as a Q, to combine with others (``|``, ``&``).
+
+    An empty Q when the query holds no term.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return Q()
+    if connections[using].vendor == "postgresql":
+        return Q(_TokensMatch(tokens_field, to_tsquery_text(query)))
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for field in raw_fields:
+            any_field |= Q(**{f"{field}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def apply_text_search(
+    qs: QuerySet, *, query: str, tokens_field: str = "search_tokens", raw_fields: Sequence[str]
+) -> QuerySet:
+    """Rows where every term of ``query`` occurs; ``qs`` unchanged when there is no term.
+
+    PostgreSQL: the GIN index on the tokens. Elsewhere: each term ``icontains`` in one of
+    ``raw_fields``.
+    """
+    condition = text_search_condition(
+        query, tokens_field=tokens_field, raw_fields=raw_fields, using=qs.db
+    )
+    return qs.filter(condition) if condition else qs
+
+
+def index_sql(table: str, column: str, name: str) -> tuple[list[str], list[str]]:
+    """(create, drop) SQL of the stored tsvector and its GIN index, read on PostgreSQL."""
+    vector = column + VECTOR_SUFFIX
+    create = [
+        f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{vector}" tsvector '
+        f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, \"{column}\")) STORED",
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{vector}")',
+    ]
+    drop = [f'DROP INDEX IF EXISTS "{name}"', f'ALTER TABLE "{table}" DROP COLUMN "{vector}"']
+    return create, drop
+
+
+def text_search_index(
+    app_label: str, model_name: str, *, name: str, field: str = "search_tokens"
+) -> migrations.RunPython:
+    """A migration operation: on PostgreSQL a stored tsvector of ``field`` (a column the
+    model does not declare, kept in step by PostgreSQL) and its GIN index ``name``;
+    nothing on SQLite. Put it after the AddField of ``field``."""
+
+    def run(which):
+        def op(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            model = apps.get_model(app_label, model_name)
+            column = model._meta.get_field(field).column
+            for sql in index_sql(model._meta.db_table, column, name)[which]:
+                schema_editor.execute(sql)
+
+        return op
+
+    return migrations.RunPython(run(0), run(1), elidable=False)

@@ -1,0 +1,110 @@
+"""The input rules every way in shares (API, pages, Open311, imports): one place.
+
+Phones, text lengths, the characters text may hold, how deep a JSON body may nest, and the
+range of dates and assessment periods a person may type. The API serializers, the page
+forms, Open311 and import_staff call these; the input guard middleware applies the
+character and nesting rules to every request before any view sees it.
+"""
+
+import re
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# --- Phones ---------------------------------------------------------------------------------
+# Mainland mobile, or a landline: optional area code (0 + 2-3 digits), 7-8 digits, extension.
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+PHONE_MAX = 20
+PHONE_MESSAGE = _("电话号码格式不正确：手机号为11位（1开头），固话为区号加7-8位号码")
+
+
+def normalize_phone(value: str) -> str:
+    """The digits (and dashes) of a dictated number, or ValidationError; "" stays ""."""
+    phone = re.sub(r"[\s()（）]", "", value or "")
+    if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
+        raise ValidationError(PHONE_MESSAGE, code="phone")
+    return phone
+
+
+# --- Text -----------------------------------------------------------------------------------
+NAME_MAX = 50  # a caller's or a person's name
+ADDRESS_MAX = 200
+SHORT_TEXT_MAX = 200  # one-line reasons (e.g. why the urgency was changed)
+CONTENT_MAX = 4000  # what the caller said; the answer given
+NOTE_MAX = 2000  # notes, reasons, replies, review opinions
+
+# C0 controls other than tab, newline and carriage return (browsers send CRLF); lone
+# surrogates and the two non-characters no XML document or PostgreSQL text can carry.
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+FORBIDDEN_MESSAGE = _("含有不允许的控制字符")
+
+
+def has_forbidden_chars(value: str) -> bool:
+    return bool(FORBIDDEN_CHARS.search(value))
+
+
+def refuse_forbidden_chars(value):
+    if isinstance(value, str) and has_forbidden_chars(value):
+        raise ValidationError(FORBIDDEN_MESSAGE, code="control_character")
+
+
+# --- JSON bodies ------------------------------------------------------------------------------
+JSON_MAX_DEPTH = 20
+DEPTH_MESSAGE = _("JSON 嵌套过深（最多 %(n)d 层）")
+
+
+# --- Dates ------------------------------------------------------------------------------------
+RECEIVED_MAX_AGE = timedelta(days=366)  # older calls are archived elsewhere, not typed in
+CLOCK_SKEW = timedelta(minutes=5)  # a softphone's clock may run a little ahead
+
+
+def validate_received_at(value, now=None):
+    """When a call came in: within the last year and not in the future."""
+    now = now or timezone.now()
+    if value > now + CLOCK_SKEW:
+        raise ValidationError(_("受理时间不能晚于当前时间"), code="future")
+    if value < now - RECEIVED_MAX_AGE:
+        raise ValidationError(_("受理时间不能早于一年前"), code="too_old")
+    return value
+
+
+# --- Assessment periods -----------------------------------------------------------------------
+PERIOD_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
+PERIOD_MESSAGE = _("考核周期须为 YYYY-MM 格式（2000–2099 年）")
+
+
+# --- The schema says it too -------------------------------------------------------------------
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]*$"
+_SKIP_FORMATS = {"binary", "byte", "date", "date-time", "time", "uri", "email", "uuid"}
+
+
+def schema_text_rule(result, generator, request, public):
+    """drf-spectacular hook: every free text in the OpenAPI schema states the character rule
+    the input guard enforces, so clients (and schemathesis) know it."""
+
+    def visit(node):
+        if isinstance(node, dict):
+            if (
+                node.get("type") == "string"
+                and "enum" not in node
+                and "pattern" not in node
+                and node.get("format") not in _SKIP_FORMATS
+                and not node.get("readOnly")
+            ):
+                node["pattern"] = TEXT_PATTERN
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result.get("components", {}).get("schemas", {}))
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                visit(operation.get("parameters", []))
+                visit(operation.get("requestBody", {}))
+    return result

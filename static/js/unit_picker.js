@@ -1,0 +1,176 @@
+// Unit pickers (issue 10): wherever a unit code is asked for, type a name, pinyin initials
+// or a code and pick from suggestions (GET /api/v1/units/?q=). The form still posts codes:
+// the original input becomes hidden and keeps the picked code(s). A prefilled code (the
+// suggested unit) shows as its name, so Enter submits it at once.
+(function () {
+  "use strict";
+  var script = document.currentScript;  // carries the translated texts and the API's address
+  var API = script.dataset.api;
+  var TEXT = {placeholder: script.dataset.placeholder, filter: script.dataset.filter};
+  var PICKERS = {
+    "dispatch-unit": {multi: false},
+    "dispatch-co_units": {multi: true},
+    "review-return-unit": {multi: false}
+  };
+
+  function fetchUnits(q, type) {
+    var params = new URLSearchParams({q: q, page_size: "8"});
+    if (type) params.append("type", type);
+    return fetch(API + "?" + params, {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : {results: []}; })
+      .then(function (data) { return data.results || []; });
+  }
+
+  function label(unit) { return unit.name + "（" + unit.code + "）"; }
+
+  function makePicker(orig, multi) {
+    var form = orig.form;
+    var narrow = form && form.querySelector("[data-pick-type]");
+    var type = narrow ? narrow.dataset.pickType : "";
+    var box = document.createElement("div");
+    box.className = "picker";
+    var vis = document.createElement("input");
+    vis.type = "search";
+    vis.autocomplete = "off";
+    vis.id = orig.id;
+    vis.setAttribute("role", "combobox");
+    vis.setAttribute("aria-expanded", "false");
+    vis.placeholder = TEXT.placeholder;
+    orig.id = orig.id + "-code";
+    var list = document.createElement("ul");
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    var chips = document.createElement("div");
+    chips.className = "picked";
+    chips.setAttribute("aria-live", "polite");
+    orig.type = "hidden";
+    orig.parentNode.insertBefore(box, orig);
+    box.appendChild(vis);
+    box.appendChild(list);
+    box.appendChild(chips);
+    box.appendChild(orig);
+
+    var items = [], active = -1, picked = [], timer = null, typed = false;
+
+    function codes() {
+      return orig.value.split(/[,，]/).map(function (c) { return c.trim(); }).filter(Boolean);
+    }
+    function renderChips() {
+      chips.innerHTML = "";
+      if (!multi) return;
+      picked.forEach(function (unit, i) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "link";
+        b.textContent = label(unit) + " ×";
+        b.addEventListener("click", function () {
+          picked.splice(i, 1);
+          orig.value = picked.map(function (u) { return u.code; }).join(",");
+          renderChips();
+        });
+        chips.appendChild(b);
+      });
+    }
+    function close() {
+      list.hidden = true;
+      vis.setAttribute("aria-expanded", "false");
+      items = []; active = -1;
+    }
+    function render() {
+      list.innerHTML = "";
+      items.forEach(function (unit, i) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", i === active ? "true" : "false");
+        li.textContent = unit.name + " · " + unit.code;
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(unit); });
+        list.appendChild(li);
+      });
+      list.hidden = !items.length;
+      vis.setAttribute("aria-expanded", items.length ? "true" : "false");
+    }
+    function pick(unit) {
+      typed = false;
+      if (multi) {
+        if (!picked.some(function (u) { return u.code === unit.code; })) picked.push(unit);
+        orig.value = picked.map(function (u) { return u.code; }).join(",");
+        vis.value = "";
+        renderChips();
+      } else {
+        orig.value = unit.code;
+        vis.value = label(unit);
+      }
+      close();
+    }
+    vis.addEventListener("input", function () {
+      typed = true;
+      clearTimeout(timer);
+      var q = vis.value.trim();
+      if (!q) { close(); if (!multi) orig.value = ""; return; }
+      timer = setTimeout(function () {
+        fetchUnits(q, type).then(function (rows) {
+          if (vis.value.trim() !== q) return;
+          items = rows; active = rows.length ? 0 : -1; render();
+        });
+      }, 120);
+    });
+    vis.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && items.length) {
+        e.preventDefault(); active = (active + 1) % items.length; render();
+      } else if (e.key === "ArrowUp" && items.length) {
+        e.preventDefault(); active = (active + items.length - 1) % items.length; render();
+      } else if (e.key === "Enter" && items.length && active >= 0) {
+        e.preventDefault(); pick(items[active]);
+      } else if (e.key === "Escape") {
+        close();
+      } else if (e.key === "Backspace" && multi && !vis.value && picked.length) {
+        picked.pop(); orig.value = picked.map(function (u) { return u.code; }).join(",");
+        renderChips();
+      }
+    });
+    vis.addEventListener("blur", function () { setTimeout(close, 150); });
+    if (form) {
+      form.addEventListener("submit", function () {
+        // Typed but never picked: a code typed outright still counts.
+        if (!multi && typed && /^[0-9A-Za-z-]+$/.test(vis.value.trim())) {
+          orig.value = vis.value.trim().toUpperCase();
+        }
+      });
+    }
+    // Show what is already there (the suggested unit) by name.
+    codes().forEach(function (code) {
+      fetchUnits(code, "").then(function (rows) {
+        var unit = rows.filter(function (u) { return u.code === code; })[0];
+        if (!unit) { if (!multi) vis.value = code; return; }
+        if (multi) { picked.push(unit); renderChips(); } else if (!typed) { vis.value = label(unit); }
+      });
+    });
+  }
+
+  // Whistle: the departments are checkboxes with names; a filter box narrows them.
+  function filterBox(group) {
+    var input = document.createElement("input");
+    input.type = "search";
+    input.placeholder = TEXT.filter;
+    input.setAttribute("aria-label", input.placeholder);
+    group.parentNode.insertBefore(input, group);
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      group.querySelectorAll("label").forEach(function (l) {
+        l.hidden = Boolean(q) && l.textContent.indexOf(q) === -1;
+      });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("input").forEach(function (el) {
+      var conf = PICKERS[el.name] || (el.hasAttribute("data-unit-picker") ? {multi: false} : null);
+      if (conf && !el.dataset.picker) { el.dataset.picker = "1"; makePicker(el, conf.multi); }
+    });
+    var whistle = document.getElementById("id_whistle-departments");
+    if (whistle && !whistle.dataset.filtered) { whistle.dataset.filtered = "1"; filterBox(whistle); }
+  }
+  init();
+  window.unitPickers = {init: init};
+})();

@@ -1,0 +1,115 @@
+"""The Chinese search primitive: tokens, query text, and the same answers on both databases."""
+
+import pytest
+from django.db import connection, models
+
+from hotline.textsearch import (
+    apply_text_search,
+    index_sql,
+    query_terms,
+    search_tokens,
+    to_tsquery_text,
+)
+
+
+class Note(models.Model):
+    """A throwaway table for these tests: the primitive must not depend on any app's model."""
+
+    title = models.CharField(max_length=100)
+    body = models.TextField()
+    search_tokens = models.TextField(default="")
+
+    class Meta:
+        app_label = "hotline"
+        db_table = "test_textsearch_note"
+        managed = False
+
+
+def test_chinese_runs_become_bigrams_and_their_last_character():
+    assert search_tokens("噪音扰民") == "噪音 音扰 扰民 民"
+    assert search_tokens("楼下", "噪音！") == "楼下 下 噪音 音"
+    assert search_tokens("阳") == "阳"
+
+
+def test_ascii_words_and_digits_are_lowercased_and_fullwidth_folded():
+    assert search_tokens("ABC路８号院") == "abc 路 8 号院 院"
+    assert search_tokens("") == ""
+    assert search_tokens("，。!? ") == ""
+
+
+def test_query_words_become_phrases_of_bigrams():
+    assert to_tsquery_text("噪音") == "('噪音')"
+    assert to_tsquery_text("工人体育") == "('工人' <-> '人体' <-> '体育')"
+    assert to_tsquery_text("8号院 楼") == "'8':* & ('号院') & '楼':*"
+    assert to_tsquery_text("  ，") == ""
+    # nothing that could break out of the tsquery syntax survives
+    assert to_tsquery_text("a'b & !c | d:*") == "'a':* & 'b':* & 'c':* & 'd':*"
+
+
+def test_query_terms_are_unique_and_bounded():
+    assert query_terms("噪音 噪音 漏水") == ["噪音", "漏水"]
+    assert len(query_terms(" ".join(f"w{i}" for i in range(50)))) == 10
+
+
+@pytest.fixture
+def notes(transactional_db):
+    with connection.schema_editor() as editor:
+        editor.create_model(Note)
+        if connection.vendor == "postgresql":
+            for sql in index_sql(Note._meta.db_table, "search_tokens", "note_tokens_gin")[0]:
+                editor.execute(sql)
+    rows = [
+        ("夜间施工", "工人体育场北路8号院夜间施工噪音扰民"),
+        ("漏水", "楼上漏水，物业不管"),
+        ("停车", "小区停车难，工人乱停车"),
+        ("分开", "工人。体育场旁边"),  # 工人 and 体育 not next to each other
+        ("English", "Noise from BAR street"),
+    ]
+    for title, body in rows:
+        Note.objects.create(title=title, body=body, search_tokens=search_tokens(title, body))
+    yield
+    with connection.schema_editor() as editor:
+        editor.delete_model(Note)
+
+
+def _titles(query):
+    qs = apply_text_search(Note.objects.all(), query=query, raw_fields=["title", "body"])
+    return sorted(qs.values_list("title", flat=True))
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("噪音", ["夜间施工"]),
+        ("漏水", ["漏水"]),
+        ("停车", ["停车"]),
+        ("工人体育", ["夜间施工"]),  # a four-character word, in a row, not split by a 。
+        ("工人 体育", ["分开", "夜间施工"]),  # two words, anywhere
+        ("工人", ["停车", "分开", "夜间施工"]),
+        ("8号院 噪音", ["夜间施工"]),
+        ("噪音 漏水", []),  # every term must match
+        ("noise", ["English"]),
+        ("BAR", ["English"]),
+        ("音", ["夜间施工"]),  # one character, also at the end of a run
+        ("民", ["夜间施工"]),
+        ("火灾", []),
+    ],
+)
+def test_search_finds_the_same_rows_on_every_database(notes, query, expected):
+    assert _titles(query) == expected
+
+
+def test_a_query_without_terms_leaves_the_queryset_alone(notes):
+    assert len(_titles("，。")) == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_postgresql_reads_the_gin_index(notes):
+    qs = apply_text_search(Note.objects.all(), query="噪音", raw_fields=["title", "body"])
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "note_tokens_gin" in plan

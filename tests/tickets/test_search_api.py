@@ -1,0 +1,161 @@
+"""Search (SPEC §12) over `GET /api/v1/tickets/?q=`: what each role finds, filters, bad input."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hotline.pagination import capped_count
+from tickets.models import Ticket
+from tickets.search.query import parse
+
+from .test_api_tickets import make_ticket
+
+pytestmark = pytest.mark.django_db
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def test_parse_sorts_what_was_typed():
+    q = parse("26112100001 138 0013 8000 5678 噪音 工人体育场")
+    assert q.numbers == ["26112100001", "13800138000"]
+    assert q.last_four == ["5678"]
+    assert q.words == ["噪音", "工人体育场"]
+    assert parse("010-6512-3456").numbers == ["01065123456"]
+    assert parse("王建国").name == "王建国" and parse("王建国").words == ["王建国"]
+    assert parse("8号院").words == ["8号院"] and not parse("，。")
+    assert parse("b00000012345").numbers == ["B00000012345"]  # imported numbers
+
+
+@pytest.fixture
+def tickets(staff):
+    """Three tickets of 东华门街道 (one dispatched to it), one of 景山街道."""
+
+    def at(day):
+        return datetime(2025, 11, day, 10, 0, tzinfo=BEIJING)
+
+    return {
+        "noise": make_ticket(
+            staff,
+            dispatch_to="110101001",
+            caller_name="王建国",
+            caller_phone="13811112222",
+            address="东华门大街工人体育场北路8号院",
+            content="夜间施工噪音扰民，影响休息",
+            received_at=at(3),
+        ),
+        "leak": make_ticket(
+            staff,
+            caller_name="李女士",
+            caller_phone="13900005678",
+            address="南池子大街3号",
+            content="楼上漏水，物业不管",
+            channel="web",
+            received_at=at(5),
+        ),
+        "parking": make_ticket(
+            staff,
+            dispatch_to="110101001",
+            caller_phone="13700009999",
+            content="小区停车难，噪音也大",
+            received_at=at(7),
+        ),
+        "elsewhere": make_ticket(
+            staff,
+            street="110101002",
+            dispatch_to="110101002",
+            caller_phone="13811112222",
+            content="景山附近噪音",
+            received_at=at(8),
+        ),
+    }
+
+
+def _numbers(client, **params):
+    resp = client.get("/api/v1/tickets/", params)
+    assert resp.status_code == 200, resp.json()
+    return [row["number"] for row in resp.json()["results"]]
+
+
+def _n(tickets, *names):
+    return [tickets[name].number for name in names]
+
+
+def test_the_centre_finds_by_number_phone_last_four_name_and_words(staff, api, tickets):
+    client = api(staff.dispatcher)
+    assert _numbers(client, q=tickets["leak"].number) == _n(tickets, "leak")
+    assert _numbers(client, q="13811112222") == _n(tickets, "elsewhere", "noise")
+    assert _numbers(client, q="138 1111 2222") == _n(tickets, "elsewhere", "noise")
+    assert _numbers(client, q="5678") == _n(tickets, "leak")
+    assert _numbers(client, q="王建国") == _n(tickets, "noise")
+    assert _numbers(client, q="噪音") == _n(tickets, "elsewhere", "parking", "noise")
+    assert _numbers(client, q="漏水") == _n(tickets, "leak")
+    assert _numbers(client, q="工人体育") == _n(tickets, "noise")  # a four-character word
+    assert _numbers(client, q="工人体育场北路8号院") == _n(tickets, "noise")  # an address
+    assert _numbers(client, q="噪音 停车") == _n(tickets, "parking")  # every word
+    assert _numbers(client, q="噪音 5678") == []
+
+
+def test_filters_and_sort_narrow_the_search(staff, api, tickets):
+    client = api(staff.dispatcher)
+    assert _numbers(client, q="噪音", status="dispatched", street="110101001") == _n(
+        tickets, "parking", "noise"
+    )
+    assert _numbers(client, q="噪音", sort="received_at") == _n(
+        tickets, "noise", "parking", "elsewhere"
+    )
+    assert _numbers(client, channel="web") == _n(tickets, "leak")
+    assert _numbers(client, received_from="2025-11-05", received_to="2025-11-07") == _n(
+        tickets, "parking", "leak"
+    )
+    area = tickets["leak"].category.code.split(".")[0]
+    assert tickets["leak"].number in _numbers(client, category=area)  # with descendants
+    assert _numbers(client, q="噪音", unit="110101002") == _n(tickets, "elsewhere")
+
+
+def test_a_street_finds_only_its_tickets_and_never_by_caller(staff, api, tickets):
+    client = api(staff.street)
+    assert _numbers(client, q="噪音") == _n(tickets, "parking", "noise")
+    assert _numbers(client, q="13811112222") == []  # phones are the centre's
+    assert _numbers(client, q="2222") == []
+    assert _numbers(client, q="王建国") == []
+    assert _numbers(client, q=tickets["noise"].number) == _n(tickets, "noise")
+    assert _numbers(client, q=tickets["elsewhere"].number) == []  # not its ticket
+    row = client.get("/api/v1/tickets/", {"q": "噪音"}).json()["results"][-1]
+    assert row["caller_phone"] == "138****2222"
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"q": "噪" * 101}, "q"),
+        ({"sort": "caller_phone"}, "sort"),
+        ({"received_from": "2025-13-01"}, "received_from"),
+        ({"channel": "fax"}, "channel"),
+        ({"received_to": ""}, "received_to"),
+    ],
+)
+def test_bad_search_input_is_a_400_naming_the_field(staff, api, params, field):
+    resp = api(staff.operator).get("/api/v1/tickets/", params)
+    assert resp.status_code == 400 and field in resp.json()
+
+
+def test_the_count_of_a_text_search_is_capped(staff, api, tickets):
+    qs = Ticket.objects.all()
+    assert capped_count(qs, cap=2) == 3  # "more than two"
+    assert capped_count(qs, cap=10) == 4
+    resp = api(staff.dispatcher).get("/api/v1/tickets/", {"q": "噪音"})
+    assert resp.json()["count"] == 3
+
+
+def test_a_search_page_takes_a_fixed_number_of_queries(
+    staff, api, tickets, django_assert_num_queries
+):
+    client = api(staff.dispatcher)
+    client.get("/api/v1/tickets/", {"q": "噪音"})  # warm caches (session, content types)
+    for _ in range(3):
+        make_ticket(staff, dispatch_to="110101001", content="又有噪音")
+    # the capped count, the page, its rows' participations and their units
+    with django_assert_num_queries(4) as captured:
+        resp = client.get("/api/v1/tickets/", {"q": "噪音", "status": "dispatched"})
+    assert resp.json()["count"] == 6
+    assert "DISTINCT" not in captured.captured_queries[1]["sql"]  # no sort of whole rows

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Attachment
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["id", "ticket", "name", "content_type", "size", "step", "unit", "uploaded_at"]
+    list_filter = ["content_type", "step"]
+    raw_id_fields = ["ticket", "uploaded_by", "unit"]
+    readonly_fields = ["uploaded_at"]

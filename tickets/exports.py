@@ -1,0 +1,194 @@
+"""Ticket rows as CSV (streamed) or XLSX, for people: local times, labels, widths, masked phones.
+
+Both read one `values_list` through a server-side cursor, so an export of a year of a
+district's tickets never holds them all in memory. Choice labels are translated once per
+export, not once per row; the caller's phone is masked (and a confidential caller left
+out) for anyone outside the centre, as on every page (SPEC §3).
+"""
+
+import csv
+import tempfile
+from datetime import datetime
+
+from django.db import connections
+from django.db.models import CharField, F, Func
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Channel, Kind, Status, Urgency
+from .selectors import mask_phone, sees_unmasked_caller
+
+CHUNK = 2000
+
+
+def _columns():
+    """(header, values_list path, kind, width); kind says how a value is written
+    ("text_by_caller": free text a caller gave, kept from running as a formula)."""
+    return [
+        (_("工单编号"), "number", "text", 13),
+        (_("受理时间"), "received_at", "datetime", 17),
+        (_("来源渠道"), "channel", Channel, 8),
+        (_("诉求类型"), "kind", Kind, 8),
+        (_("诉求分类"), "category__name", "text", 14),
+        (_("响应级别"), "urgency", Urgency, 8),
+        (_("状态"), "status", Status, 9),
+        (_("区"), "district__name", "text", 9),
+        (_("街乡镇"), "street__name", "text", 12),
+        (_("问题地址"), "address", "text_by_caller", 28),
+        (_("主要内容"), "content", "text_by_caller", 60),
+        (_("诉求人"), "caller_name", "caller", 8),
+        (_("联系电话"), "caller_phone", "phone", 13),
+        (_("主办单位"), "lead_unit__name", "text", 16),
+        (_("派单时间"), "dispatched_at", "datetime", 17),
+        (_("反馈时限"), "feedback_deadline", "datetime", 17),
+        (_("超期"), "overdue", "bool", 6),
+    ]
+
+
+def _text(value):
+    """A cell a spreadsheet will not run: =, @, or +/- before a non-digit gets a quote."""
+    if value is None:
+        return ""
+    if value[:1] in ("=", "@") or (value[:1] in ("+", "-") and not value[1:2].isdigit()):
+        return "'" + value
+    return value
+
+
+class _LocalMinute(Func):
+    """A timestamp as Beijing's local 'YYYY-MM-DD HH:MI' text, written by PostgreSQL: a
+    CSV of 90,000 rows spent a third of its time formatting dates in Python."""
+
+    output_field = CharField()
+
+    def __init__(self, path, zone):
+        super().__init__(F(path))
+        self.zone = zone
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI')", [*params, self.zone]
+
+
+def _row_maker(user, columns, *, dates_as_text):
+    """A function turning one values_list tuple into the row people read.
+
+    Only the columns that need it are converted; the others pass through as fetched.
+    """
+    tz = timezone.get_default_timezone()
+    yes, no = _("是"), _("否")
+    unmasked = sees_unmasked_caller(user)
+    confidential_at = len(columns)  # `confidential` is fetched after the columns
+    callers = [i for i, (_h, _p, kind, _w) in enumerate(columns) if kind in ("caller", "phone")]
+    converters = []
+    for i, (_header, _path, kind, _width) in enumerate(columns):
+        if isinstance(kind, type):
+            labels = {value: str(label) for value, label in kind.choices}
+            converters.append((i, labels.get))
+        elif kind == "datetime" and dates_as_text:
+            converters.append((i, lambda v: v or ""))
+        elif kind == "datetime":
+            converters.append((i, lambda v: v.astimezone(tz).replace(tzinfo=None) if v else None))
+        elif kind == "bool":
+            converters.append((i, lambda v: yes if v else no))
+        elif kind == "phone" and not unmasked:
+            converters.append((i, mask_phone))
+        elif kind in ("caller", "text_by_caller"):
+            converters.append((i, _text))
+        elif kind == "text":
+            converters.append((i, lambda v: "" if v is None else v))
+
+    def make(values):
+        row = list(values[:confidential_at])
+        for i, convert in converters:
+            row[i] = convert(row[i])
+        if values[confidential_at] and not unmasked:
+            for i in callers:
+                row[i] = ""
+        return row
+
+    return make
+
+
+def _rows(user, queryset, columns, *, dates_as_text=False):
+    """Rows of the export; with dates_as_text, datetimes come as local text (CSV)."""
+    queryset = queryset.prefetch_related(None)
+    dates_as_text = dates_as_text and connections[queryset.db].vendor == "postgresql"
+    paths = []
+    for _h, path, kind, _w in columns:
+        if kind == "datetime" and dates_as_text:
+            zone = timezone.get_default_timezone_name()
+            queryset = queryset.annotate(**{f"{path}_local": _LocalMinute(path, zone)})
+            path = f"{path}_local"
+        paths.append(path)
+    make = _row_maker(user, columns, dates_as_text=dates_as_text)
+    values = queryset.values_list(*paths, "confidential")
+    for values_row in values.iterator(chunk_size=CHUNK):
+        yield make(values_row)
+
+
+class _Line:
+    """csv.writer writes into this and gets the text back, so rows can be streamed."""
+
+    def write(self, text):
+        return text
+
+
+def csv_response(user, queryset, filename) -> StreamingHttpResponse:
+    """UTF-8 with a BOM (so Excel opens Chinese right), streamed in chunks of rows."""
+    columns = _columns()
+    writer = csv.writer(_Line())
+    as_text = connections[queryset.db].vendor == "postgresql"
+
+    def lines():
+        yield "\ufeff" + writer.writerow([str(h) for h, *_rest in columns])
+        chunk = []
+        for row in _rows(user, queryset, columns, dates_as_text=True):
+            if not as_text:
+                row = [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row]
+            chunk.append(writer.writerow(row))
+            if len(chunk) == CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(user, queryset, filename) -> FileResponse:
+    """An .xlsx written row by row (xlsxwriter's constant_memory) to a temporary file."""
+    import xlsxwriter
+
+    columns = _columns()
+    out = tempfile.TemporaryFile()
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "in_memory": False,
+            # a caller's words stay words: never a formula, link or number
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = book.add_worksheet(_("工单"))
+    header = book.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for i, (title, _p, kind, width) in enumerate(columns):
+        sheet.set_column(i, i, width, when if kind == "datetime" else None)
+        sheet.write(0, i, str(title), header)
+    sheet.freeze_panes(1, 0)
+    last = 0
+    for last, row in enumerate(_rows(user, queryset, columns), start=1):
+        for i, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.write_datetime(last, i, value, when)
+            elif value is not None and value != "":
+                sheet.write(last, i, value)
+    sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
+    book.close()
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"{filename}.xlsx")

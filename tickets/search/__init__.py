@@ -1,0 +1,6 @@
+"""Finding tickets again (SPEC §12): query parsing, the search selector, its filters.
+
+`query.parse` reads what a person typed (number, phone, last four digits, words);
+`selectors.search_tickets` turns it into a queryset inside the user's scope;
+`filters.TicketSearchFilter` adds the filters, sort and `q` that the API and pages share.
+"""

@@ -1,0 +1,45 @@
+"""Caller history over the API (来电弹屏, SPEC §12, §19): the centre's alone."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hotline.api import ErrorSerializer
+
+from ..api.serializers import TicketSerializer
+from ..selectors import sees_unmasked_caller
+from .selectors import caller_history
+
+HISTORY_LIMIT = 50
+
+
+def clean_phone(raw: str) -> str:
+    """The digits of a phone as typed (138-0013-8000, +86 138…); empty when not a phone."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits if 7 <= len(digits) <= 20 else ""
+
+
+class CallerTickets(APIView):
+    @extend_schema(
+        summary=str(_("来电人历史工单（近12个月，未办结在前）")),
+        responses={
+            200: TicketSerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, description=str(_("号码格式有误"))),
+            403: OpenApiResponse(ErrorSerializer, description=str(_("只有热线中心可以查看"))),
+        },
+    )
+    def get(self, request, phone):
+        if not sees_unmasked_caller(request.user):
+            raise PermissionDenied(_("只有12345热线中心可以按来电号码查看历史工单"))
+        digits = clean_phone(phone)
+        if not digits:
+            raise ValidationError({"phone": [_("请输入7至20位电话号码")]})
+        tickets = caller_history(digits).prefetch_related("participations__unit")
+        data = TicketSerializer(
+            tickets[:HISTORY_LIMIT], many=True, context={"request": request}
+        ).data
+        return Response(data)

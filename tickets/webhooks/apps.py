@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhooksConfig(AppConfig):
+    name = "tickets.webhooks"
+    label = "webhooks"
+    verbose_name = _("对接推送")
+
+    def ready(self):
+        # Register the Celery tasks at start-up: the outbox checks a task exists when a
+        # step enqueues it, and must not import every app's tasks during a request.
+        from . import tasks  # noqa: F401
