@@ -168,6 +168,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hotline.schema.postprocess",
         "tickets.open311.schema.postprocess",
+        # the character rule of hotline.validation, stated for every free text
+        "hotline.validation.schema_text_rule",
     ],
 }
 
@@ -331,8 +333,3 @@ if env.bool("HTTPS_ONLY", default=not DEBUG):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-# The schema states the character rule of hotline.validation for every free text.
-SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums",
-    "hotline.validation.schema_text_rule",
-]

@@ -3,7 +3,6 @@ on every way; createsuperuser gives an admin of the centre."""
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 
 from hotline.models import Role, Unit, User
 from hotline.roles import unit_refusal
@@ -63,14 +62,6 @@ def test_weak_passwords_are_refused_by_add_staff_and_import(directory, tmp_path,
     with pytest.raises(CommandError, match="第 2 行"):
         call_command("import_staff", str(f))
     assert not User.objects.filter(username="someone").exists()
-
-
-@pytest.fixture
-def admin_client(directory):
-    admin = User.objects.create_superuser("root", password="Beijing-12345-ok")
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 @pytest.mark.parametrize("role, code, allowed", CASES)

@@ -165,8 +165,9 @@ def test_a_step_cannot_cite_another_units_or_another_tickets_files(api, staff, f
     ],
 )
 def test_return_extension_and_claim_take_attachments(api, staff, flow, state, step, body):
-    # Within the return window and before the feedback deadline: dispatched just now.
-    ticket = flow.at(state, now=timezone.now() - timedelta(hours=2))
+    # Within the return window (counted in working hours, so two clock hours may already
+    # be past it at noon) and before the feedback deadline: dispatched minutes ago.
+    ticket = flow.at(state, now=timezone.now() - timedelta(minutes=10))
     client = api(staff.street)
     att = _post(client, ticket, PDF, name="依据.pdf").json()["id"]
     response = client.post(

@@ -27,7 +27,8 @@ BODY = {
 
 def warm_up(staff, api):
     """One intake before the fault: the first request of a process loads caches (seconds
-    on a busy machine), which is not what is measured here. Intake queues nothing."""
+    on a busy machine), which is not what is measured here. Its text to the caller waits in
+    the outbox like the rest."""
     assert api(staff.operator).post("/api/v1/tickets/", BODY, format="json").status_code == 201
 
 
@@ -76,20 +77,29 @@ def steps_on(url, staff, api):
         use_broker(previous)
 
 
+def assert_all_kept_and_delivered(start_worker, numbers):
+    """Every dispatch's notification and every intake's text to the caller waited in the
+    outbox, and the relay hands all of them over once the broker is back."""
+    pending = OutboxMessage.objects.filter(status="pending")
+    assert pending.filter(task_name="tickets.tasks.deliver_notifications").count() == 3
+    assert pending.filter(kind="texts").count() == 3 + 1  # + the warm-up's
+    # The relay hands over the six kept during the fault; the warm-up's text, published
+    # before it, may reach the starting worker first. Nothing stays pending either way.
+    assert delivered_after_the_broker_is_back(start_worker, numbers) >= 3 + 3
+
+
 def test_a_refused_broker(staff, api, start_worker):
     numbers, slowest = steps_on(REFUSED, staff, api)
     assert slowest < BOUND, f"a step waited {slowest:.2f}s on a refused broker"
     assert not Notification.objects.exists()
-    assert OutboxMessage.objects.filter(status="pending").count() == 3
-    assert delivered_after_the_broker_is_back(start_worker, numbers) == 3
+    assert_all_kept_and_delivered(start_worker, numbers)
 
 
 def test_a_hung_broker(staff, api, start_worker):
     with hung_listener() as url:
         numbers, slowest = steps_on(url, staff, api)
     assert slowest < BOUND, f"a step waited {slowest:.2f}s on a hung broker"
-    assert OutboxMessage.objects.filter(status="pending").count() == 3
-    assert delivered_after_the_broker_is_back(start_worker, numbers) == 3
+    assert_all_kept_and_delivered(start_worker, numbers)
 
 
 def test_compute_with_the_broker_down_is_queued_not_500(staff, api, make_user, start_worker):

@@ -12,6 +12,7 @@ from tests.conftest import leaf
 from tests.tickets.test_api_tickets import BODY
 from tickets import actions
 from tickets.models import Notification, Ticket
+from tickets.open311.models import Open311Publishing
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +219,7 @@ def test_import_staff_refuses_control_characters_and_long_names(tmp_path, direct
 
 
 def test_open311_xml_parses_even_with_control_characters_stored_before_the_guard(staff):
+    Open311Publishing(publish_text=True).save()  # descriptions are private unless published
     ticket, _ = actions.create_ticket(
         actor=staff.operator,
         channel="phone",

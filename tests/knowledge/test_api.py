@@ -234,5 +234,6 @@ def test_schema_lists_the_knowledge_endpoints(staff, api):
 @pytest.mark.parametrize("path", ["/api/v1/knowledge/articles/", "/api/v1/knowledge/suggestions/"])
 @pytest.mark.parametrize("code", ["LD\x00", "<b>", "x" * 40])
 def test_a_malformed_category_is_400_not_500(staff, api, path, code):
-    resp = api(staff.operator).get(path, {"category": code, "q": "补\x00办", "content": "\x00"})
+    # (A NUL in the other fields is refused at the door, naming that field: tests/hardening.)
+    resp = api(staff.operator).get(path, {"category": code, "q": "补办"})
     assert resp.status_code == 400 and "category" in resp.json()

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from hotline.models import Category
 from tickets import actions
@@ -113,7 +114,8 @@ def test_one_ticket_through_every_role(walk, staff):
     page = walk.login(staff.operator)
     page.click("text=受理台")
     # The console opens with the phone focused; the fields follow a call's order (issue 10).
-    page.wait_for_function("document.activeElement.id === 'id_caller_phone'")
+    # (A locator, not wait_for_function: the pages' CSP forbids the eval that one needs.)
+    expect(page.locator("#id_caller_phone")).to_be_focused()
     kb = page.keyboard
     kb.type("13911112222")
     kb.press("Tab")

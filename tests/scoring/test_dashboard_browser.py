@@ -72,10 +72,14 @@ def test_the_dashboard_draws_its_charts_and_map(live_server, browser, staff):
         for chart in ("chart-city", "chart-map", "chart-mix", "chart-trend"):
             page.wait_for_selector(f"#{chart} canvas")
         # the map is drawn once its outlines have arrived from the project's static files
-        page.wait_for_function(
-            "echarts.getInstanceByDom(document.getElementById('chart-map'))"
-            ".getOption().series.length === 1"
-        )
+        # (polled from here: wait_for_function needs an eval the pages' CSP forbids)
+        drawn = "echarts.getInstanceByDom(document.getElementById('chart-map'))"
+        drawn += ".getOption().series.length === 1"
+        for _ in range(100):
+            if page.evaluate(drawn):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(drawn), "the map was not drawn within 10 s"
         page.select_option("#map-figure", "per_10k")
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SHOTS / "dashboard.png", full_page=True)
