@@ -239,9 +239,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # IPWARE_META_PRECEDENCE_ORDER: behind a proxy, set it to read X-Forwarded-For.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_ADDRESS_HEADERS", default=["REMOTE_ADDR"])
 # django-csp: the pages load scripts, styles and images from this site only; nothing may
-# frame them. The Swagger page (developers' tool, scripts from a CDN) is left out.
+# frame them. Swagger UI too: its files come from drf-spectacular-sidecar.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .views import healthz, obtain_token
 
@@ -21,7 +22,16 @@ urlpatterns = [
     path("api/v1/", include("tickets.attachments.urls")),  # attachments (SPEC §14)
     path("api/v1/", include("tickets.webhooks.urls")),  # webhooks (SPEC §15)
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file, so the docs run under
+    # the same content security policy as every page (no inline script); Swagger UI sets
+    # inline styles as it draws, so this one page allows those.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="api-docs",
+    ),
     path("open311/v2/", include("tickets.open311.urls")),
     path("dashboard/", include("scoring.urls")),
     path("", include("tickets.web.urls")),
