@@ -325,6 +325,8 @@ if not DEBUG and SECRET_KEY == "dev-only-not-secret-change-me":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off")
+# The load balancer's and the container's health checks speak plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("HTTPS_ONLY", default=not DEBUG):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "k7#Qz-production-like-secret-key-of-sixty-characters-0123456789"
 
@@ -39,3 +41,12 @@ def test_without_a_secret_key_and_debug_off_the_server_refuses_to_start():
 def test_the_demo_keeps_its_development_defaults():
     done = manage("check")
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.django_db
+def test_https_only_redirects_pages_but_not_the_health_check(client, settings):
+    # docker-compose's health check calls http://127.0.0.1:8000/healthz inside the container.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    page = client.get("/")
+    assert page.status_code == 301 and page["Location"].startswith("https://")
