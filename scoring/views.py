@@ -112,7 +112,13 @@ def _ranking(request, period, group):
 def dashboard(request):
     _reader(request)
     period, group = _period(request), _group(request)
-    context = {"period": period, "group": group, "groups": Group.choices, "bands": bands.bands()}
+    context = {
+        "period": period,
+        "group": group,
+        "groups": Group.choices,
+        "bands": bands.bands(),
+        "reads_all": selectors.reads_all_scores(request.user),
+    }
     if not period:
         return render(request, "scoring/dashboard.html", context)
     history = selectors.summaries(request.user, period)

@@ -166,6 +166,11 @@ def test_a_district_leader_sees_the_district_and_its_units(computed, staff, dist
     assert [d.unit.code for d in response.context["districts"]] == [DISTRICT]
     # its headline is the district's, not the city's
     assert response.context["summary"].unit.code == DISTRICT
+    # 每月一题 is linked for every reader; knowledge statistics only for city-wide readers
+    assert "/dashboard/topics/" in response.content.decode()
+    assert "/dashboard/knowledge/" not in response.content.decode()
+    city_page = _browser(staff.leader).get("/dashboard/?period=2026-10").content.decode()
+    assert "/dashboard/topics/" in city_page and "/dashboard/knowledge/" in city_page
     # drill-downs into another district are not found
     assert client.get("/dashboard/drill/2026-10/110102001/volume/").status_code == 404
     assert client.get(f"/dashboard/drill/2026-10/{S1}/volume/").status_code == 200
