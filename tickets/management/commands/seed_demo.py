@@ -66,8 +66,10 @@ class Command(BaseCommand):
             mininterval=0.5,
             dynamic_ncols=True,
         )
-        # Eager Celery logs every notification task it runs: too much for a seed run.
+        # Eager Celery logs every notification task it runs, and the log backend every text
+        # to a caller (each is kept and shown on its ticket's page): too much for a seed run.
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+        logging.getLogger("tickets.texts").setLevel(logging.WARNING)
         with bar:
             stats = demo.Demo(
                 months=opts["months"],
