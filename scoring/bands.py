@@ -16,8 +16,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-DEFAULT_BANDS = [(90, _("好")), (85, _("较好")), (80, _("一般")), (0, _("较差"))]
+DEFAULT_BANDS = [
+    (90, _("好")),
+    (85, _("较好")),
+    (80, pgettext_lazy("score band", "一般")),
+    (0, _("较差")),
+]
 BAND_CLASSES = ["good", "fair", "average", "poor"]
 
 

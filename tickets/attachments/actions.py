@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hotline.models import Role
 
@@ -36,7 +37,7 @@ def _display_name(name: str, extension: str) -> str:
     """The uploader's file name, for people to read: no path, no control characters."""
     name = re.sub(r"[\x00-\x1f\x7f/\\]", "", (name or "").rsplit("/", 1)[-1]).strip()
     if not name:
-        name = _("附件")
+        name = pgettext("default file name", "附件")
     if not name.lower().endswith("." + extension):
         name = f"{name[:190]}.{extension}"
     return name[-200:]
