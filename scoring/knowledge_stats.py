@@ -7,6 +7,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -110,6 +111,7 @@ def enquiry_categories_without_article(*, days=RECENT_DAYS, limit=20, now=None) 
     )
 
 
+@login_required
 def knowledge_page(request):
     if not reads_all_scores(request.user):
         raise PermissionDenied(_("只有领导、审核员、管理员和热线中心可以查看知识库统计"))

@@ -6,16 +6,25 @@ To decide a new URL, add one line to RULES in test_matrix.py with one of these k
 """
 
 from dataclasses import dataclass, field
+from io import BytesIO
 
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tickets import lifecycle
 
 from .world import CENTRE, MASKED, PEOPLE, PHONE, SECRET_NAME, VISIBLE, World
 
-SIGNED_OUT = {302, 401, 403}  # a page redirects to the login; the API answers 401/403
+
+def check_signed_out(resp, url, where):
+    """Nobody signed in: a page sends to the login page; the API answers 401 or 403."""
+    if url.startswith("/api/"):
+        assert resp.status_code in (401, 403), (where, resp.status_code)
+    else:
+        assert resp.status_code == 302, (where, resp.status_code)
+        assert resp["Location"].startswith(reverse("login")), (where, resp["Location"])
 
 
 def client_for(world: World, who: str) -> Client:
@@ -28,21 +37,50 @@ def client_for(world: World, who: str) -> Client:
     return world.clients[who]
 
 
-def request(client, method, url, data=None):
-    """One probe; whatever it writes is rolled back so every probe sees the same world."""
+def request(client, method, url, data=None, *, form=False, count=None):
+    """One probe; whatever it writes is rolled back so every probe sees the same world.
+
+    `form`: a page's form (multipart, as a browser posts files) instead of JSON. `count`:
+    a function read before and after the probe, inside its savepoint; the probe's answer
+    then carries `landed`, whether the count changed (did the write happen?)."""
     with transaction.atomic():
+        before = count() if count else None
         if method == "GET":
             resp = client.get(url, data or {})
+        elif form:
+            resp = client.post(url, data or {})
         else:
             resp = client.post(url, data or {}, content_type="application/json")
+        if count:
+            resp.landed = count() != before
+        if getattr(resp, "streaming", False):  # read files before the savepoint goes
+            resp.read_text = _decode(resp, b"".join(resp.streaming_content))
         transaction.set_rollback(True)
     return resp
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _decode(resp, raw: bytes) -> str:
+    """An answer as text; a spreadsheet as its cells' values, one line per row."""
+    if resp.get("Content-Type", "").startswith(XLSX) and raw.startswith(b"PK\x03\x04"):
+        book = load_workbook(BytesIO(raw), read_only=True)
+        return "\n".join(
+            "\t".join("" if cell is None else str(cell) for cell in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return raw.decode(errors="replace")
+
+
 def body(resp) -> str:
+    if hasattr(resp, "read_text"):
+        return resp.read_text
     if getattr(resp, "streaming", False):
-        return b"".join(resp.streaming_content).decode(errors="replace")
-    return resp.content.decode(errors="replace")
+        resp.read_text = _decode(resp, b"".join(resp.streaming_content))
+        return resp.read_text
+    return _decode(resp, resp.content)
 
 
 def check_privacy(world, who, resp, where, *, allow_phone=False, public=False):
@@ -63,7 +101,7 @@ class Rule:
     method: str = "GET"
     kwargs: dict = field(default_factory=dict)
 
-    def url(self, world, name, **extra):
+    def url(self, world, name, /, **extra):
         return reverse(name, kwargs={**self.kwargs, **extra})
 
     def probe(self, world, name):
@@ -76,6 +114,8 @@ class Public(Rule):
 
     ok: tuple = (200,)
     kwargs_from: object = None  # world → kwargs, for URLs that need an existing object
+    shows: object = None  # world → texts every answer holds (so the probe reads real rows)
+    hides: object = None  # world → texts no answer may hold
 
     def probe(self, world, name):
         kwargs = self.kwargs_from(world) if self.kwargs_from else {}
@@ -88,6 +128,11 @@ class Public(Rule):
             resp = request(client, self.method, url)
             assert resp.status_code in self.ok, (name, who, resp.status_code)
             check_privacy(world, who, resp, name, public=True)
+            text = body(resp)
+            for shown in self.shows(world) if self.shows else ():
+                assert shown in text, (name, who, "missing", shown)
+            for hidden in self.hides(world) if self.hides else ():
+                assert hidden not in text, (name, who, "shown", hidden)
 
 
 @dataclass
@@ -101,7 +146,7 @@ class SignedIn(Rule):
         for who in PEOPLE:
             resp = request(client_for(world, who), self.method, url)
             if who == "anonymous":
-                assert resp.status_code in SIGNED_OUT, (name, who, resp.status_code)
+                check_signed_out(resp, url, (name, who, resp.status_code))
                 continue
             assert resp.status_code in self.ok, (name, who, resp.status_code)
             check_privacy(world, who, resp, name)
@@ -119,7 +164,7 @@ class Roles(Rule):
         for who, spec in PEOPLE.items():
             resp = request(client_for(world, who), self.method, url)
             if spec is None:
-                assert resp.status_code in SIGNED_OUT, (name, who, resp.status_code)
+                check_signed_out(resp, url, (name, who, resp.status_code))
             elif spec[0] in self.roles:
                 assert resp.status_code in self.ok, (name, who, resp.status_code)
                 check_privacy(world, who, resp, name)
@@ -137,7 +182,7 @@ class TicketList(Rule):
         for who in PEOPLE:
             resp = request(client_for(world, who), "GET", url, {"page_size": 100})
             if who == "anonymous":
-                assert resp.status_code in SIGNED_OUT
+                check_signed_out(resp, url, (name, who))
                 continue
             assert resp.status_code == 200, (name, who)
             rows = [r for r in resp.json()["results"] if r["number"] in mine]
@@ -164,7 +209,7 @@ class TicketRead(Rule):
                 resp = request(client_for(world, who), "GET", url)
                 where = f"{name} {key}"
                 if who == "anonymous":
-                    assert resp.status_code in SIGNED_OUT, (where, who)
+                    check_signed_out(resp, url, (where, who))
                 elif key in VISIBLE[who]:
                     assert resp.status_code == 200, (where, who, resp.status_code)
                     text = body(resp)
@@ -205,7 +250,7 @@ class TicketStep(Rule):
                     resp = request(client_for(world, who), "POST", url)
                     where = (name, step_name, key, who, resp.status_code)
                     if spec is None:
-                        assert resp.status_code in SIGNED_OUT, where
+                        check_signed_out(resp, url, where)
                     elif key not in VISIBLE[who]:
                         assert resp.status_code == 404, where
                     elif spec[0] not in step.roles:
@@ -228,7 +273,7 @@ class OwnNotification(Rule):
         for who in PEOPLE:
             resp = request(client_for(world, who), "POST", url)
             if who == "anonymous":
-                assert resp.status_code in SIGNED_OUT
+                check_signed_out(resp, url, (name, who))
             elif who == "street":
                 assert resp.status_code == 200, (name, who, resp.status_code)
             else:
@@ -248,7 +293,7 @@ class ScoreReaders(Rule):
         for who, spec in PEOPLE.items():
             resp = request(client_for(world, who), self.method, url)
             if spec is None:
-                assert resp.status_code in SIGNED_OUT, (name, who)
+                check_signed_out(resp, url, (name, who))
             elif who in CENTRE or spec[0] == "leader":
                 # 404: no period computed in this world yet.
                 assert resp.status_code in (200, 404), (name, who, resp.status_code)

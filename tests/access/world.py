@@ -60,6 +60,13 @@ class World:
     tickets: dict = field(default_factory=dict)
     notification: Notification | None = None
     clients: dict = field(default_factory=dict)
+    # world_objects.build_objects: key → object, like `tickets`
+    articles: dict = field(default_factory=dict)
+    replies: dict = field(default_factory=dict)
+    topics: dict = field(default_factory=dict)
+    tasks: dict = field(default_factory=dict)
+    attachments: dict = field(default_factory=dict)
+    jobs: dict = field(default_factory=dict)
 
     def unit_code(self, who):
         return PEOPLE[who][1] if PEOPLE[who] else None
