@@ -8,18 +8,41 @@ page past the cap always has a `next` link, the first empty page is a 404 as bef
 The shape stays DRF's (count, next, previous, results) plus one boolean.
 
 A text search (SPEC §12) pages with HitsPaginator: the ids of at most cap + 1 hits are read
-first (the GIN index, stopping at the cap). When that is all of them the page is sorted
-from those ids alone: PostgreSQL cannot guess how rare a phrase is and would otherwise walk
-the received_at index through the whole table looking for hits that are not there (8 s at
-two million tickets). A common word, dense in the table, finds its page on that index fast.
+first, stopping at the cap. When that is all of them the page is sorted from those ids alone:
+PostgreSQL cannot guess how rare a phrase is and would otherwise walk the received_at index
+through the whole table looking for hits that are not there (8 s at two million tickets).
+
+Newest first (the lists' default) the hits are read in widening windows of the date they are
+sorted by — the last 7 days, then as far back as the hits found so far say is needed (30 or
+90 days), then the rest unordered — and the search stops at the first window that holds
+cap + 1: a common word's count and first pages come from its recent tickets, never from a
+walk of the date index that rechecks every row's tsvector. Each window reads only the days
+the previous did not, so the newest hits are known in order and a page inside them is read
+by its ids; a word with no hit in the first window goes straight to the unordered rest.
+A window pays for its GIN bitmap like the whole search does (the bitmap holds every ticket
+with the word), so windows pay off only with an index of recent rows to read it from (the
+tickets' is tickets/search/recent_index.py) and only for a word common enough to fill the
+cap from a few weeks: on PostgreSQL a search takes windows when the planner expects
+window_from_rows hits (one EXPLAIN, no execution); a rare word, a phrase it underestimates
+or a narrow scope (a street's tickets) gets the plain search and its single GIN bitmap.
+SQLite scans with LIKE, and a window only narrows the scan: it always takes them.
 """
 
+import json
+from datetime import timedelta
+
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
+from django.db.models import DateTimeField
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .api import Pagination
 
 COUNT_CAP = 1_000
+# The windows of a newest-first search, in days back from now (see the module's note).
+WINDOW_DAYS = (7, 30, 90)
 
 
 def capped_count(queryset, cap=COUNT_CAP) -> int:
@@ -55,30 +78,97 @@ class CappedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self._rows()[bottom : bottom + self.per_page])
+        rows = list(self._rows(bottom))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows, number, self)
 
-    def _rows(self):
-        return self.object_list
+    def _rows(self, bottom):
+        return self.object_list[bottom : bottom + self.per_page]
 
 
 class HitsPaginator(CappedPaginator):
-    """For text searches: counts by reading the hits' ids, and pages from them when the
-    cap was not reached (see the module's note)."""
+    """For text searches: counts by reading the hits' ids, and pages from them when it can
+    (see the module's note)."""
+
+    newest: list  # the newest hits' ids in the list's order (newest first only)
+    clock = staticmethod(timezone.now)  # where the windows end
+    # PostgreSQL: windows only for a search its statistics expect to have this many hits
+    window_from_rows = 10 * COUNT_CAP
 
     @cached_property
     def hits(self) -> list:
-        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+        self.newest = []
+        field = newest_first_field(self.object_list)
+        if field is None or not self._common():
+            return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+        return self._hits_by_window(field)
+
+    def _hits_by_window(self, field: str) -> list:
+        ids = self.object_list.values_list("pk", flat=True)  # keeps the list's order
+        now, upper, days = self.clock(), None, WINDOW_DAYS[0]
+        while days is not None:
+            lower = now - timedelta(days=days)
+            window = ids.filter(**{f"{field}__gte": lower})
+            if upper is not None:
+                window = window.filter(**{f"{field}__lt": upper})
+            self.newest += window[: self.cap + 1 - len(self.newest)]
+            if len(self.newest) > self.cap:
+                return self.newest
+            upper, days = lower, next_window(days, len(self.newest), self.cap + 1)
+        rest = ids.order_by().filter(**{f"{field}__lt": upper})
+        return self.newest + list(rest[: self.cap + 1 - len(self.newest)])
+
+    def _common(self) -> bool:
+        """Whether the hits should fill the cap from recent days: on PostgreSQL when the
+        planner's estimate of them reaches window_from_rows (a rare word, a phrase it
+        underestimates, a narrow scope: the plain search, one GIN bitmap)."""
+        ids = self.object_list.order_by().values_list("pk", flat=True)
+        if self.window_from_rows <= 0 or connections[ids.db].vendor != "postgresql":
+            return True
+        try:
+            plan = ids.explain(format="json") if not ids.query.is_empty() else ""
+        except EmptyResultSet:  # a filter that can match nothing
+            plan = ""
+        return bool(plan) and json.loads(plan)[0]["Plan"]["Plan Rows"] >= self.window_from_rows
 
     @cached_property
     def count(self):
         self.capped = len(self.hits) > self.cap
         return min(len(self.hits), self.cap)
 
-    def _rows(self):
-        return self.object_list if self.capped else self.object_list.filter(pk__in=self.hits)
+    def _rows(self, bottom):
+        top = bottom + self.per_page
+        every_hit_in_order = not self.capped and len(self.newest) == len(self.hits)
+        if top <= len(self.newest) or every_hit_in_order:
+            return self.object_list.filter(pk__in=self.newest[bottom:top])
+        if self.capped:  # past the newest hits read: the plain query
+            return self.object_list[bottom:top]
+        return self.object_list.filter(pk__in=self.hits)[bottom:top]
+
+
+def newest_first_field(queryset) -> str | None:
+    """The date-time field (never empty) a queryset is sorted newest first by, ties broken
+    by the newest id (`order_by("-received_at", "-id")`); None for any other order."""
+    order = queryset.query.order_by
+    if len(order) != 2 or order[1] not in ("-id", "-pk") or not order[0].startswith("-"):
+        return None
+    name = order[0][1:]
+    try:
+        field = queryset.model._meta.get_field(name)
+    except FieldDoesNotExist:  # an annotation or a path through a relation
+        return None
+    return name if isinstance(field, DateTimeField) and not field.null else None
+
+
+def next_window(days: int, found: int, wanted: int) -> int | None:
+    """The next window after `days` days held `found` hits: the first that should hold
+    `wanted` at the rate found so far, or None (the rest of the table, unordered) when no
+    window should or nothing was found."""
+    if not found:
+        return None
+    needed = days * wanted / found
+    return next((d for d in WINDOW_DAYS if d > days and d >= needed), None)
 
 
 class CappedCountPagination(Pagination):

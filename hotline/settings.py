@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 10.0},
     "recover-stuck-score-runs": {"task": "scoring.tasks.recover_stuck_runs", "schedule": 60.0},
     "sweep-deadlines": {"task": "tickets.tasks.sweep_deadlines_task", "schedule": 60.0},
+    # Search (SPEC §12): the partial GIN index of recent tickets moves on once a month.
+    "refresh-recent-search-index": {
+        "task": "tickets.tasks.refresh_recent_search_index_task",
+        "schedule": 86400.0,
+    },
     "compute-scores-after-cutoff": {
         "task": "scoring.tasks.compute_closed_period_task",
         "schedule": 3600.0,

@@ -46,6 +46,14 @@ def sweep_deadlines_task():
     return sweep_deadlines()
 
 
+@shared_task
+def refresh_recent_search_index_task():
+    """The partial index of recent tickets that newest-first searches read (search/recent_index)."""
+    from .search.recent_index import refresh
+
+    return refresh()
+
+
 # --- Knowledge base (SPEC §13) ----------------------------------------------------------------
 # The expiry task lives here, not in hotline.knowledge: it tells owners through tickets'
 # Notification inbox, and the arrows run tickets → knowledge, never back.
