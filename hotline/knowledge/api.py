@@ -15,8 +15,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hotline.api import ErrorSerializer, Pagination, list_responses
+from hotline.api import ErrorSerializer, list_responses
 from hotline.models import Category, Unit
+from hotline.pagination import CappedCountPagination
 
 from . import actions, lifecycle, selectors
 from .models import Article, ArticleVersion
@@ -192,7 +193,9 @@ CATEGORY_CODE = re.compile(r"[A-Za-z0-9.]{1,32}")
 
 class ArticleList(generics.ListCreateAPIView):
     serializer_class = PublishedArticleSerializer
-    pagination_class = Pagination
+    # As the ticket lists: the count stops at 1,000 (count_capped), and a search pages
+    # from the ids of its hits — no COUNT over every article in service.
+    pagination_class = CappedCountPagination
     filter_backends = []
 
     def get_queryset(self):

@@ -50,6 +50,7 @@ def browse(request):
         mine=filters.get("mine", False),
     )
     page = Paginator(articles, 30).get_page(request.GET.get("page"))
+    page.object_list = selectors.browse_page(page.object_list)
     return render(
         request,
         "knowledge/browse.html",
