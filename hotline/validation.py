@@ -15,8 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 # --- Phones ---------------------------------------------------------------------------------
 # Mainland mobile, or a landline: optional area code (0 + 2-3 digits), 7-8 digits, extension.
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+# ASCII digits only ([0-9], not \d, which also takes "١" or "３"): what is stored is dialled.
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+LANDLINE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$")
+# For the OpenAPI schema: a number as it is stored (spaces and brackets of a dictated number
+# are also taken, and dropped), or empty where the phone is optional.
+PHONE_PATTERN = f"^$|{MOBILE.pattern}|{LANDLINE.pattern}"
 PHONE_MAX = 20
 PHONE_MESSAGE = _("电话号码格式不正确：手机号为11位（1开头），固话为区号加7-8位号码")
 
@@ -77,7 +81,7 @@ PERIOD_MESSAGE = _("考核周期须为 YYYY-MM 格式（2000–2099 年）")
 
 
 # --- The schema says it too -------------------------------------------------------------------
-TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]*$"
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]*$"
 _SKIP_FORMATS = {"binary", "byte", "date", "date-time", "time", "uri", "email", "uuid"}
 
 
