@@ -81,7 +81,13 @@ PERIOD_MESSAGE = _("考核周期须为 YYYY-MM 格式（2000–2099 年）")
 
 
 # --- The schema says it too -------------------------------------------------------------------
-TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]*$"
+_ALLOWED = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
+TEXT_PATTERN = f"^{_ALLOWED}*$"
+# Text that may not be blank: DRF strips surrounding whitespace (U+00A0 and U+3000 too)
+# before it checks, so one character other than whitespace is what is asked.
+NONBLANK_TEXT_PATTERN = (
+    f"^{_ALLOWED}*[^\\s\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]{_ALLOWED}*$"
+)
 _SKIP_FORMATS = {"binary", "byte", "date", "date-time", "time", "uri", "email", "uuid"}
 
 
@@ -98,7 +104,8 @@ def schema_text_rule(result, generator, request, public):
                 and node.get("format") not in _SKIP_FORMATS
                 and not node.get("readOnly")
             ):
-                node["pattern"] = TEXT_PATTERN
+                blank = node.get("minLength", 0) < 1
+                node["pattern"] = TEXT_PATTERN if blank else NONBLANK_TEXT_PATTERN
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):

@@ -1,23 +1,27 @@
 """OpenAPI links: where a response's identifier is the next request's path parameter.
 
-A created ticket's `number` is what every step and its attachments are addressed by; a step
-answers with the ticket, so the next step follows from it too. A proposed article's `id`
-leads to the article and its review steps; a proposed topic's `id` to the topic and its
-steps. Clients (and schemathesis' stateful tests) follow these instead of guessing ids.
+A created ticket's `number` (or the first of a list, or the ticket read) is what every step
+and its attachments are addressed by. A proposed article's `id` leads to the article and its
+review steps; a proposed topic's `id` to the topic and its steps. (A step answers with the
+ticket too; linking steps to steps would make every step a starting point of schemathesis'
+scenarios and leave few that start from a real ticket.) Clients (and schemathesis' stateful
+tests) follow these instead of guessing ids.
 """
 
 TICKET = "/api/v1/tickets/{number}/"
 ARTICLE = "/api/v1/knowledge/articles/{id}/"
 TOPIC = "/api/v1/topics/{id}/"
 
-# A resource's path → (the path parameter, the response field that fills it).
-ADDRESSED_BY = {TICKET: ("number", "number"), ARTICLE: ("id", "id"), TOPIC: ("id", "id")}
-# Responses that carry such a resource: (path, method, statuses) → the resource.
+# A resource's path → the path parameter it is addressed by.
+PARAMETER = {TICKET: "number", ARTICLE: "id", TOPIC: "id"}
+# Responses that carry such a resource: (path, method, statuses, resource, where in the body).
 SOURCES = [
-    ("/api/v1/tickets/", "post", ("201", "200"), TICKET),
-    (TICKET, "get", ("200",), TICKET),
-    ("/api/v1/knowledge/articles/", "post", ("201",), ARTICLE),
-    ("/api/v1/topics/", "post", ("201",), TOPIC),
+    ("/api/v1/tickets/", "post", ("201", "200"), TICKET, "/number"),
+    # The first ticket of the user's list (e.g. unit staff's inbox) → its page and steps.
+    ("/api/v1/tickets/", "get", ("200",), TICKET, "/results/0/number"),
+    (TICKET, "get", ("200",), TICKET, "/number"),
+    ("/api/v1/knowledge/articles/", "post", ("201",), ARTICLE, "/id"),
+    ("/api/v1/topics/", "post", ("201",), TOPIC, "/id"),
 ]
 
 
@@ -34,23 +38,14 @@ def _targets(paths, resource):
 
 def postprocess(result, generator, request, public):
     paths = result.get("paths", {})
-    sources = list(SOURCES)
-    # Every step of a ticket answers with the ticket (200).
-    for path, operations in paths.items():
-        if path.startswith(TICKET) and path != TICKET and "post" in operations:
-            responses = operations["post"].get("responses", {})
-            body = responses.get("200", {}).get("content", {}).get("application/json", {})
-            if body.get("schema", {}).get("$ref", "").endswith("/TicketDetail"):
-                sources.append((path, "post", ("200",), TICKET))
-    for path, method, statuses, resource in sources:
+    for path, method, statuses, resource, pointer in SOURCES:
         operation = paths.get(path, {}).get(method)
         if operation is None:
             continue
-        param, field = ADDRESSED_BY[resource]
         links = {
             target: {
                 "operationId": target,
-                "parameters": {param: f"$response.body#/{field}"},
+                "parameters": {PARAMETER[resource]: f"$response.body#{pointer}"},
             }
             for target in _targets(paths, resource)
         }

@@ -193,12 +193,18 @@ W3C_WHEN = {
     ]
 }
 
+# What the view reads: a comma list of open/closed in any case, blanks around and between.
+_STATUS = "[ \\t\\r\\n]*([oO][pP][eE][nN]|[cC][lL][oO][sS][eE][dD])?[ \\t\\r\\n]*"
+STATUSES = f"^{_STATUS}(,{_STATUS})*$"
+
 REQUEST_FILTERS = [
     OpenApiParameter("service_request_id", str, description="comma list; overrides the rest"),
     OpenApiParameter("service_code", str, description="comma list of service codes"),
     OpenApiParameter("start_date", W3C_WHEN),
     OpenApiParameter("end_date", W3C_WHEN),
-    OpenApiParameter("status", str, description="open, closed, or both comma-separated"),
+    OpenApiParameter(
+        "status", str, description="open, closed, or both comma-separated", pattern=STATUSES
+    ),
     OpenApiParameter("jurisdiction_id", str, description="ignored: one jurisdiction"),
 ]
 
