@@ -69,7 +69,8 @@ class StrictJSONMixin:
 
 
 class Pagination(PageNumberPagination):
-    """`?page_size=` up to 200. A page size that is not a positive number is a 400, not ignored."""
+    """`?page_size=` up to 200. A page size that is not a positive number is a 400, not ignored;
+    so is a blank `?page=`."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -81,6 +82,12 @@ class Pagination(PageNumberPagination):
         if not raw.isdigit() or int(raw) < 1:
             raise serializers.ValidationError({self.page_size_query_param: [_("须为正整数")]})
         return min(int(raw), self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        # DRF reads a blank ?page= as page 1; the schema says an integer, so it is a 400.
+        if request.query_params.get(self.page_query_param) == "":
+            raise serializers.ValidationError({self.page_query_param: [_("须为正整数")]})
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view):
         params = super().get_schema_operation_parameters(view)
