@@ -3,13 +3,16 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import validation as rules
 
 
 def exception_handler(exc, context):
@@ -30,23 +33,44 @@ def validated(serializer_class, data):
     field is a string) would never send that, and one that does has a bug worth hearing about.
     """
     body = serializer_class(data=data)
-    if hasattr(data, "items"):
-        wrong = {
-            name: [_("须为文本")]
-            for name, field in body.fields.items()
-            if isinstance(field, serializers.CharField)
-            and name in data
-            and data[name] is not None
-            and not isinstance(data[name], str)
-        }
-        if wrong:
-            raise serializers.ValidationError(wrong)
+    wrong = wrong_json_types(body.fields, data)
+    if wrong:
+        raise serializers.ValidationError(wrong)
     body.is_valid(raise_exception=True)
     return body
 
 
+def wrong_json_types(fields, data):
+    """{field: [message]} for JSON values of another type than the schema states: a number
+    for a text, 0 or "yes" for a boolean (DRF would quietly take both). Form data (a
+    QueryDict: every value is text) is not judged here."""
+    if not isinstance(data, dict) or isinstance(data, QueryDict):
+        return {}
+    wrong = {}
+    for name, field in fields.items():
+        value = data.get(name)
+        if value is None or field.read_only:
+            continue
+        if isinstance(field, serializers.CharField) and not isinstance(value, str):
+            wrong[name] = [_("须为文本")]
+        elif isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+            wrong[name] = [_("须为 true 或 false")]
+    return wrong
+
+
+class StrictJSONMixin:
+    """For a serializer that takes a JSON body: wrong_json_types, as validated() does."""
+
+    def to_internal_value(self, data):
+        wrong = wrong_json_types(self.fields, data)
+        if wrong:
+            raise serializers.ValidationError(wrong)
+        return super().to_internal_value(data)
+
+
 class Pagination(PageNumberPagination):
-    """`?page_size=` up to 200. A page size that is not a positive number is a 400, not ignored."""
+    """`?page_size=` up to 200. A page size that is not a positive number is a 400, not ignored;
+    so is a blank `?page=`."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -59,11 +83,43 @@ class Pagination(PageNumberPagination):
             raise serializers.ValidationError({self.page_size_query_param: [_("须为正整数")]})
         return min(int(raw), self.max_page_size)
 
+    def get_page_number(self, request, paginator):
+        # DRF reads a blank ?page= as page 1; the schema says an integer, so it is a 400.
+        if request.query_params.get(self.page_query_param) == "":
+            raise serializers.ValidationError({self.page_query_param: [_("须为正整数")]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         params = super().get_schema_operation_parameters(view)
         for param in params:
             param["schema"]["minimum"] = 1
         return params
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": rules.PHONE_MAX,
+        "pattern": rules.PHONE_PATTERN,
+        "description": "手机号11位或固话（区号-号码-分机）；口述时的空格、括号会被去掉",
+    }
+)
+class PhoneField(serializers.CharField):
+    """A caller's phone: the one phone rule (hotline.validation.normalize_phone), stated in the
+    schema as the stored form. Optional and blank-allowed unless told otherwise."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", rules.PHONE_MAX)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return rules.normalize_phone(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -36,9 +36,30 @@ class AutoSchema(SpectacularAutoSchema):
         media_types = super().map_parsers()
         return [JSON] if JSON in media_types else media_types
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A list that may not be empty (allow_empty=False: ListField, many=True) says so.
+        if getattr(field, "allow_empty", True) is False and schema.get("type") == "array":
+            schema["minItems"] = max(1, schema.get("minItems", 0))
+        return schema
+
+
+# The input guard (hotline.middleware.InputGuardMiddleware) answers 400 with field errors to
+# a control character in the path, the query string or the body of any /api/ request.
+GUARD_400 = {
+    "content": {JSON: {"schema": {"$ref": f"#/components/schemas/{FIELD_ERRORS_NAME}"}}},
+    "description": "输入有误（含控制字符、JSON 嵌套过深或字段不合规则）",
+}
+# A page past the end of a paginated list (DRF's PageNumberPagination).
+PAGE_404 = {"content": {JSON: {"schema": ERROR}}, "description": "页码超出范围"}
+# An /api/ URL that names nothing (e.g. /topics/-1/) answers the same JSON 404 as a view
+# does for a record that does not exist (hotline.views.api_not_found).
+PATH_404 = {"content": {JSON: {"schema": ERROR}}, "description": "不存在或不可见"}
+
 
 def postprocess(result, generator, request, public):
-    """API-wide: the token scheme's prefix, 401 where a token is needed, named field errors."""
+    """API-wide: the token scheme's prefix, 401 where a token is needed, named field errors,
+    and the refusals every view can give: the input guard's 400, a missing record's 404."""
     components = result.setdefault("components", {})
     schemes = components.setdefault("securitySchemes", {})
     if "tokenAuth" in schemes:
@@ -58,6 +79,13 @@ def postprocess(result, generator, request, public):
             continue
         for operation in operations.values():
             responses = operation.get("responses", {})
+            params = {p.get("in") for p in operation.get("parameters", [])}
+            if params or "requestBody" in operation:
+                responses.setdefault("400", GUARD_400)
+            if "path" in params:
+                responses.setdefault("404", PATH_404)
+            if any(p.get("name") == "page" for p in operation.get("parameters", [])):
+                responses.setdefault("404", PAGE_404)
             for code, response in responses.items():
                 if code.startswith(("4", "5")):
                     _document_error(code, response)
@@ -77,7 +105,9 @@ def _document_error(code: str, response: dict) -> None:
     content = response.setdefault("content", {})
     body = content.setdefault(JSON, {})
     schema = body.get("schema")
-    if code == "400" and (schema is None or schema.get("type") == "object"):
+    # Every 400 of the API is {field: [message]}: the guard's, DRF's validation, and views
+    # that name the field they refuse (a Django ValidationError becomes {"detail": [...]}).
+    if code == "400" and (schema is None or schema.get("type") == "object" or schema == ERROR):
         body["schema"] = {"$ref": f"#/components/schemas/{FIELD_ERRORS_NAME}"}
     elif schema is None:
         body["schema"] = ERROR

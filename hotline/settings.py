@@ -150,7 +150,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "12345 接诉即办 API",
     "DESCRIPTION": "Tickets of the 12345 citizen hotline: intake, triage, dispatch, "
     "whistle-and-report, callback, exclusions, and the monthly three rates. "
-    "Send `Authorization: Token <key>` (the key from POST /api/v1/auth/token/).",
+    "Send `Authorization: Token <key>` (the key from POST /api/v1/auth/token/). "
+    "Body fields not listed are ignored; like every field, no text in them (keys included) "
+    "may hold control characters other than tab, CR and LF (a 400).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -172,6 +174,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hotline.schema.postprocess",
         "tickets.open311.schema.postprocess",
+        # OpenAPI links: a created ticket's number → its steps (tickets/api/links.py)
+        "tickets.api.links.postprocess",
         # the character rule of hotline.validation, stated for every free text
         "hotline.validation.schema_text_rule",
     ],

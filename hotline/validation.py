@@ -15,8 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 # --- Phones ---------------------------------------------------------------------------------
 # Mainland mobile, or a landline: optional area code (0 + 2-3 digits), 7-8 digits, extension.
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+# ASCII digits only ([0-9], not \d, which also takes "١" or "３"): what is stored is dialled.
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+LANDLINE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$")
+# For the OpenAPI schema: a number as it is stored (spaces and brackets of a dictated number
+# are also taken, and dropped), or empty where the phone is optional.
+PHONE_PATTERN = f"^$|{MOBILE.pattern}|{LANDLINE.pattern}"
 PHONE_MAX = 20
 PHONE_MESSAGE = _("电话号码格式不正确：手机号为11位（1开头），固话为区号加7-8位号码")
 
@@ -77,7 +81,13 @@ PERIOD_MESSAGE = _("考核周期须为 YYYY-MM 格式（2000–2099 年）")
 
 
 # --- The schema says it too -------------------------------------------------------------------
-TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]*$"
+_ALLOWED = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
+TEXT_PATTERN = f"^{_ALLOWED}*$"
+# Text that may not be blank: DRF strips surrounding whitespace (U+00A0 and U+3000 too)
+# before it checks, so one character other than whitespace is what is asked.
+NONBLANK_TEXT_PATTERN = (
+    f"^{_ALLOWED}*[^\\s\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]{_ALLOWED}*$"
+)
 _SKIP_FORMATS = {"binary", "byte", "date", "date-time", "time", "uri", "email", "uuid"}
 
 
@@ -94,7 +104,8 @@ def schema_text_rule(result, generator, request, public):
                 and node.get("format") not in _SKIP_FORMATS
                 and not node.get("readOnly")
             ):
-                node["pattern"] = TEXT_PATTERN
+                blank = node.get("minLength", 0) < 1
+                node["pattern"] = TEXT_PATTERN if blank else NONBLANK_TEXT_PATTERN
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):

@@ -51,3 +51,26 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    """404 for a URL that names nothing, in the shape its interface documents: the API's
+    {"detail": …}, Open311's errors list (JSON or XML), Django's page elsewhere."""
+    from xml.sax.saxutils import escape
+
+    from django.http import HttpResponse, JsonResponse
+    from django.utils.translation import gettext
+    from django.views.defaults import page_not_found
+
+    path, message = request.path_info, gettext("未找到")
+    if path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=404)
+    if path.startswith("/open311/") and path.endswith(".xml"):
+        xml = (
+            '<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>404</code>'
+            f"<description>{escape(message)}</description></error></errors>"
+        )
+        return HttpResponse(xml, status=404, content_type="application/xml")
+    if path.startswith("/open311/"):
+        return JsonResponse([{"code": 404, "description": message}], status=404, safe=False)
+    return page_not_found(request, exception)

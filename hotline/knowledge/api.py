@@ -181,14 +181,16 @@ NOT_FOUND = _error(_("文章不存在，或当前用户无权查看"))
 
 
 def _category_param(request):
-    """A category code from the query string: letters, digits and dots, or a 400."""
-    code = request.query_params.get("category", "").strip()
+    """A category code from the query string: letters, digits and dots, or a 400; empty or
+    absent is no filter (CATEGORY_PARAM says so in the schema)."""
+    code = request.query_params.get("category", "")
     if code and not CATEGORY_CODE.fullmatch(code):
         raise serializers.ValidationError({"category": [_("分类编码格式不正确")]})
     return code
 
 
 CATEGORY_CODE = re.compile(r"[A-Za-z0-9.]{1,32}")
+CATEGORY_PARAM = rf"^({CATEGORY_CODE.pattern})?$"
 
 
 class ArticleList(generics.ListCreateAPIView):
@@ -209,7 +211,7 @@ class ArticleList(generics.ListCreateAPIView):
             OpenApiParameter(
                 "category",
                 OpenApiTypes.STR,
-                pattern=CATEGORY_CODE.pattern,
+                pattern=CATEGORY_PARAM,
                 description=str(_("分类编码，含下级")),
             ),
         ],
@@ -350,7 +352,7 @@ class Suggestions(APIView):
             OpenApiParameter(
                 "category",
                 OpenApiTypes.STR,
-                pattern=CATEGORY_CODE.pattern,
+                pattern=CATEGORY_PARAM,
                 description=str(_("分类编码")),
             ),
             OpenApiParameter("content", OpenApiTypes.STR, description=str(_("诉求内容"))),

@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hotline.api import Pagination
 from hotline.models import Role
 from scoring import selectors
 from scoring.compute import latest_run, publish_period
@@ -25,10 +25,10 @@ from .serializers import (
 )
 
 
-class RankingPagination(PageNumberPagination):
-    # One page holds the largest peer group (343 streets).
+class RankingPagination(Pagination):
+    # One page holds the largest peer group (343 streets). A page size that is not a
+    # positive number is a 400, as on every list (hotline.api.Pagination).
     page_size = 500
-    page_size_query_param = "page_size"
     max_page_size = 1000
 
 
@@ -44,7 +44,9 @@ class ScoreList(generics.ListAPIView):
     queryset = UnitScore.objects.none()
 
     def get_queryset(self):
-        query = ScoreQuerySerializer(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF reads a blank form value of an optional field
+        # as absent, and a blank `?period=` is a 400 here as on every other filter.
+        query = ScoreQuerySerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
         period = query.validated_data.get("period") or selectors.latest_period()
         if not period:

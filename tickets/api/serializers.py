@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hotline import validation as rules
+from hotline.api import PhoneField
 from hotline.models import Category, Unit, UnitType
 
 from .. import selectors
@@ -53,6 +54,32 @@ class Coordinate(serializers.DecimalField):
             self.fail("invalid")
 
 
+def _degrees(limit, pattern):
+    """The schema of a coordinate as DecimalField reads it: a JSON number in range, or a
+    decimal string in range, or empty (no coordinate)."""
+    return extend_schema_field(
+        {
+            "nullable": True,
+            "anyOf": [
+                {"type": "number", "minimum": -limit, "maximum": limit},
+                {"type": "string", "maxLength": 100, "pattern": f"^(|-?({pattern}))$"},
+            ],
+        }
+    )
+
+
+@_degrees(90, r"90(\.0*)?|[0-8]?[0-9](\.[0-9]*)?")
+class Latitude(Coordinate):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=-90, max_value=90, **kwargs)
+
+
+@_degrees(180, r"180(\.0*)?|(1[0-7][0-9]|[0-9]?[0-9])(\.[0-9]*)?")
+class Longitude(Coordinate):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=-180, max_value=180, **kwargs)
+
+
 # --- Intake --------------------------------------------------------------------------------
 
 
@@ -60,9 +87,7 @@ class TicketCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     received_at = serializers.DateTimeField(required=False, help_text=_("缺省为当前时间"))
     caller_name = serializers.CharField(max_length=rules.NAME_MAX, required=False, allow_blank=True)
-    caller_phone = serializers.CharField(
-        max_length=rules.PHONE_MAX, required=False, allow_blank=True
-    )
+    caller_phone = PhoneField()  # people dictate numbers with spaces: stored as digits
     confidential = serializers.BooleanField(default=False)
     notify_caller = serializers.BooleanField(
         default=True, help_text=_("短信告知诉求人（受理、延期、反馈、办结）；诉求人拒绝时为 false")
@@ -71,8 +96,8 @@ class TicketCreateSerializer(serializers.Serializer):
     district = _unit_field(UnitType.DISTRICT, _("区编码，如 110101"))
     street = _unit_field(UnitType.STREET, _("街乡镇编码，如 110101001"))
     community = _unit_field(UnitType.COMMUNITY, _("社区/村编码"))
-    latitude = Coordinate(min_value=-90, max_value=90)
-    longitude = Coordinate(min_value=-180, max_value=180)
+    latitude = Latitude()
+    longitude = Longitude()
     kind = serializers.ChoiceField(choices=Kind.choices)
     category = serializers.SlugRelatedField(
         slug_field="code",
@@ -87,10 +112,6 @@ class TicketCreateSerializer(serializers.Serializer):
     urgency_reason = serializers.CharField(
         max_length=rules.SHORT_TEXT_MAX, required=False, allow_blank=True
     )
-
-    def validate_caller_phone(self, value):
-        # People dictate numbers with spaces and dashes; store the digits (and one dash).
-        return rules.normalize_phone(value)
 
     def validate_received_at(self, value):
         return rules.validate_received_at(value)

@@ -5,7 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiRequest,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
@@ -16,6 +21,7 @@ from hotline.api import ErrorSerializer
 
 from .. import selectors as ticket_selectors
 from . import actions, selectors
+from .files import ACCEPTED
 from .models import Attachment
 
 
@@ -89,7 +95,12 @@ class TicketAttachments(APIView):
 
     @extend_schema(
         summary=str(_("上传附件")),
-        request={"multipart/form-data": UploadInput},
+        # The part's types are those the bytes are sniffed for (files.ACCEPTED).
+        request={
+            "multipart/form-data": OpenApiRequest(
+                UploadInput, encoding={"file": {"contentType": ", ".join(ACCEPTED)}}
+            )
+        },
         responses={
             201: AttachmentSerializer,
             400: OpenApiResponse(OpenApiTypes.OBJECT, description=str(_("文件类型或大小不符"))),

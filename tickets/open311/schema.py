@@ -22,6 +22,13 @@ NAMES = [
     (r"servicerequestupdates", "get", "open311_service_request_updates"),
 ]
 PATH = re.compile(r"^/open311/v2/(?P<route>.+)\.(?P<fmt>json|xml)$")
+# An id or a code in the path: one segment (no slash), none of the characters the input
+# guard refuses (hotline.validation).
+SEGMENT = "^[^/\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]+$"
+
+
+def _errors(fmt, description):
+    return {"description": description, "content": {MEDIA[fmt]: {"schema": ERRORS}}}
 
 
 def postprocess(result, generator, request, public):
@@ -39,6 +46,15 @@ def postprocess(result, generator, request, public):
             operation["parameters"] = [
                 p for p in operation.get("parameters", []) if p.get("name") != "format"
             ]
+            for param in operation["parameters"]:
+                if param.get("in") == "path":
+                    param["schema"]["pattern"] = SEGMENT
+            responses = operation.setdefault("responses", {})
+            if operation["parameters"] or "requestBody" in operation:
+                # The input guard refuses a control character anywhere, in the standard's shape.
+                responses.setdefault("400", _errors(fmt, "Bad input"))
+            if any(p.get("in") == "path" for p in operation["parameters"]):
+                responses.setdefault("404", _errors(fmt, "Not found"))
             if not operation["parameters"]:
                 del operation["parameters"]
             operation["description"] = (
@@ -50,7 +66,7 @@ def postprocess(result, generator, request, public):
                 content = response.get("content")
                 if not content:
                     continue
-                schema = next(iter(content.values()))["schema"]
+                schema = next(iter(content.values())).get("schema")
                 if not code.startswith("2"):
                     schema = ERRORS
                 response["content"] = {MEDIA[fmt]: {"schema": schema}}

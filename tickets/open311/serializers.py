@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
 from hotline import validation as rules
+from hotline.api import PhoneField
 from hotline.models import Unit, UnitType
 
 from ..lifecycle import OPEN_STATES
@@ -114,15 +115,12 @@ class RequestInput(serializers.Serializer):
     description = serializers.CharField(max_length=rules.CONTENT_MAX)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=25)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=25)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=rules.PHONE_MAX)
+    phone = PhoneField()  # the one phone rule of every way in
     email = serializers.EmailField(required=False, allow_blank=True)
     device_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     account_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     media_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False, default=Kind.COMPLAINT)
-
-    def validate_phone(self, value):
-        return rules.normalize_phone(value)  # the one phone rule of every way in
 
     def validate_address_id(self, value):
         """A street or community code names the place; anything else is refused."""

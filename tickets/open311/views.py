@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
@@ -152,14 +151,19 @@ def _when(params, name, end_of_day=False):
     raw = _DECODED_PLUS.sub(r"\1+\2", params.get(name, "").strip())
     if not raw:
         return None
-    parsed = parse_datetime(raw)
-    if parsed is None:
-        day = parse_date(raw)
-        if day is None:
-            raise Open311Error(
-                400, _("%(f)s: 日期格式应为 W3C，如 2026-01-01T00:00:00+08:00") % {"f": name}
-            )
+    # A bare date first: Python reads "2026-01-01" as a date-time too (midnight), which would
+    # make end_date=2026-01-01 end where that day begins.
+    try:
+        day = parse_date(raw) if len(raw) == 10 else None
+        parsed = None if day else parse_datetime(raw)
+    except ValueError:  # well formed but no such day or time (2026-02-30)
+        day = parsed = None
+    if day is not None:
         parsed = datetime.combine(day, time.max if end_of_day else time.min)
+    if parsed is None:
+        raise Open311Error(
+            400, _("%(f)s: 日期格式应为 W3C，如 2026-01-01T00:00:00+08:00") % {"f": name}
+        )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -180,12 +184,27 @@ def _submitter(api_key):
     return user
 
 
+# What _when reads: a W3C date-time or a bare date; empty is no bound.
+W3C_WHEN = {
+    "anyOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "format": "date"},
+        {"type": "string", "maxLength": 0},
+    ]
+}
+
+# What the view reads: a comma list of open/closed in any case, blanks around and between.
+_STATUS = "[ \\t\\r\\n]*([oO][pP][eE][nN]|[cC][lL][oO][sS][eE][dD])?[ \\t\\r\\n]*"
+STATUSES = f"^{_STATUS}(,{_STATUS})*$"
+
 REQUEST_FILTERS = [
     OpenApiParameter("service_request_id", str, description="comma list; overrides the rest"),
     OpenApiParameter("service_code", str, description="comma list of service codes"),
-    OpenApiParameter("start_date", OpenApiTypes.DATETIME),
-    OpenApiParameter("end_date", OpenApiTypes.DATETIME),
-    OpenApiParameter("status", str, description="open, closed, or both comma-separated"),
+    OpenApiParameter("start_date", W3C_WHEN),
+    OpenApiParameter("end_date", W3C_WHEN),
+    OpenApiParameter(
+        "status", str, description="open, closed, or both comma-separated", pattern=STATUSES
+    ),
     OpenApiParameter("jurisdiction_id", str, description="ignored: one jurisdiction"),
 ]
 
@@ -276,8 +295,8 @@ class ServiceRequestUpdatesView(Open311View):
     @extend_schema(
         summary="servicerequestupdates (mySociety extension): status changes, last day by default",
         parameters=[
-            OpenApiParameter("start_date", OpenApiTypes.DATETIME),
-            OpenApiParameter("end_date", OpenApiTypes.DATETIME),
+            OpenApiParameter("start_date", W3C_WHEN),
+            OpenApiParameter("end_date", W3C_WHEN),
             OpenApiParameter("api_key", str, description="not needed: updates are public"),
             OpenApiParameter("jurisdiction_id", str, description="ignored: one jurisdiction"),
         ],

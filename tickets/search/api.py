@@ -1,7 +1,8 @@
 """Caller history over the API (来电弹屏, SPEC §12, §19): the centre's alone."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,11 +14,15 @@ from ..selectors import sees_unmasked_caller
 from .selectors import caller_history
 
 HISTORY_LIMIT = 50
+# What clean_phone takes, for the schema: 7 to 20 ASCII digits among any other characters but
+# those the input guard refuses (hotline.validation) and a slash (it would end the segment).
+_OTHER = r"[^0-9\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff/]"
+PHONE_PATTERN = rf"^{_OTHER}*([0-9]{_OTHER}*){{7,20}}$"
 
 
 def clean_phone(raw: str) -> str:
     """The digits of a phone as typed (138-0013-8000, +86 138…); empty when not a phone."""
-    digits = "".join(ch for ch in raw if ch.isdigit())
+    digits = "".join(ch for ch in raw if ch in "0123456789")  # not "²" or "٣": str.isdigit
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     return digits if 7 <= len(digits) <= 20 else ""
@@ -26,9 +31,14 @@ def clean_phone(raw: str) -> str:
 class CallerTickets(APIView):
     @extend_schema(
         summary=str(_("来电人历史工单（近12个月，未办结在前）")),
+        parameters=[
+            OpenApiParameter(
+                "phone", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=PHONE_PATTERN
+            )
+        ],
         responses={
             200: TicketSerializer(many=True),
-            400: OpenApiResponse(ErrorSerializer, description=str(_("号码格式有误"))),
+            400: OpenApiResponse(description=str(_("号码格式有误"))),
             403: OpenApiResponse(ErrorSerializer, description=str(_("只有热线中心可以查看"))),
         },
     )

@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
-from hotline.api import ErrorSerializer, Pagination, list_responses
+from hotline.api import ErrorSerializer, Pagination, StrictJSONMixin, list_responses
 from hotline.models import Role
 
 from .models import Webhook, WebhookEvent
@@ -20,7 +20,7 @@ class IsAdmin(BasePermission):
         return bool(user and (user.is_superuser or user.role == Role.ADMIN))
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(StrictJSONMixin, serializers.ModelSerializer):
     url = serializers.URLField(max_length=500, help_text=_("http(s) 接收地址"))
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEvent.choices),
