@@ -105,7 +105,7 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
 
 
 def _detail(request, pk):
-    article = selectors.article_with_versions(pk)
+    article = selectors.article_with_versions(pk, request.user)
     article.history = list(selectors.history(article))
     article.allowed_actions = [s.name for s in lifecycle.allowed_steps(article, request.user)]
     return ArticleDetailSerializer(article).data

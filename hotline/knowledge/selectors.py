@@ -2,7 +2,7 @@
 of a handful of console suggestions)."""
 
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from hotline import textsearch
@@ -65,10 +65,23 @@ def search_published(*, q="", category=None, now=None) -> QuerySet:
     )
 
 
-def article_with_versions(pk) -> Article:
+def visible_versions(user) -> QuerySet:
+    """Versions that were published to everyone signed in; drafts and corrections under
+    review only to the centre's reviewers and admins and to the unit that owns the article."""
+    versions = ArticleVersion.objects.all()
+    if user.role in (Role.REVIEWER, Role.ADMIN):
+        return versions
+    published = Q(published_at__isnull=False)
+    if user.role == Role.UNIT_STAFF:
+        return versions.filter(published | Q(article__owner_unit_id=user.unit_id))
+    return versions.filter(published)
+
+
+def article_with_versions(pk, user) -> Article:
+    versions = visible_versions(user).select_related("issuing_unit").prefetch_related("categories")
     return (
         Article.objects.select_related("owner_unit", "live", "latest", "created_by")
-        .prefetch_related("versions__categories", "versions__issuing_unit")
+        .prefetch_related(Prefetch("versions", queryset=versions))
         .get(pk=pk)
     )
 
@@ -96,7 +109,7 @@ def browse(user, *, q="", status="", category="", mine=False) -> QuerySet:
         )
         articles = articles.filter(pk__in=cited.values("article_id"))
     if q:
-        hits = _all_words(ArticleVersion.objects.all(), q).values("article_id")
+        hits = _all_words(visible_versions(user), q).values("article_id")
         articles = articles.filter(pk__in=hits)
     return articles.order_by("-use_count", "-id")
 

@@ -91,7 +91,7 @@ def _visible(request, pk):
 @login_required
 def article(request, pk):
     found = _visible(request, pk)
-    found = selectors.article_with_versions(found.pk)
+    found = selectors.article_with_versions(found.pk, request.user)
     steps = [
         s for s in lifecycle.allowed_steps(found, request.user) if s.name not in ("edit", "expire")
     ]

@@ -237,3 +237,22 @@ def test_a_malformed_category_is_400_not_500(staff, api, path, code):
     # (A NUL in the other fields is refused at the door, naming that field: tests/hardening.)
     resp = api(staff.operator).get(path, {"category": code, "q": "补办"})
     assert resp.status_code == 400 and "category" in resp.json()
+
+
+def test_a_correction_under_review_is_seen_only_by_its_unit_and_reviewers(kb, staff, api, client):
+    article = kb.published()
+    edited = api(kb.author).post(
+        f"/api/v1/knowledge/articles/{article.pk}/versions/",
+        {"answer": "尚未审核的更正口径", "submit": True},
+        format="json",
+    )
+    assert edited.status_code == 200, edited.json()
+    url = f"/api/v1/knowledge/articles/{article.pk}/"
+    for who, sees in ((staff.operator, False), (staff.leader, False), (kb.author, True)):
+        numbers = [v["number"] for v in api(who).get(url).json()["versions"]]
+        assert (2 in numbers) is sees and 1 in numbers, who.role
+        client.force_login(who)
+        page = client.get(f"/knowledge/{article.pk}/").content.decode()
+        assert ("尚未审核的更正口径" in page) is sees, who.role
+        found = client.get("/knowledge/", {"q": "尚未审核"}).content.decode()
+        assert (f"/knowledge/{article.pk}/" in found) is sees, who.role
