@@ -138,33 +138,29 @@ def keep_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def dispatched(staff):
+def _file(staff, kind, content):
     ticket, _ = actions.create_ticket(
         actor=staff.operator,
         channel="phone",
         caller_phone="13700001234",
-        kind="help",
+        kind=kind,
         category=leaf("CX.WJ.SD"),
-        content="私搭乱建",
+        content=content,
         street=Unit.objects.get(code=STREET),
     )
+    return ticket
+
+
+@pytest.fixture
+def dispatched(staff):
+    ticket = _file(staff, "help", "私搭乱建")
     return actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit=STREET)
 
 
 @pytest.fixture
 def master(staff):
     """Another ticket, for a merge to name."""
-    ticket, _ = actions.create_ticket(
-        actor=staff.operator,
-        channel="phone",
-        caller_phone="13700001234",
-        kind="complaint",
-        category=leaf("CX.WJ.SD"),
-        content="楼道堆物",
-        street=Unit.objects.get(code=STREET),
-    )
-    return ticket
+    return _file(staff, "complaint", "楼道堆物")
 
 
 @pytest.fixture(params=["operator", "street"])
