@@ -1,17 +1,19 @@
 """Ticket rows as CSV (streamed) or XLSX, for people: local times, labels, widths, masked phones.
 
 Both read one `values_list` through a server-side cursor, so an export of a year of a
-district's tickets never holds them all in memory. Choice labels are translated once per
-export, not once per row; the caller's phone is masked (and a confidential caller left
-out) for anyone outside the centre, as on every page (SPEC §3).
+district's tickets never holds them all in memory; on PostgreSQL the CSV's lines are
+written by the database (_csv_by_postgresql), the same as Python writes them elsewhere.
+Choice labels are translated once per export, not once per row; the caller's phone is
+masked (and a confidential caller left out) for anyone outside the centre, as on every
+page (SPEC §3).
 """
 
 import csv
+import itertools
 import tempfile
 from datetime import datetime
 
 from django.db import connections
-from django.db.models import CharField, F, Func
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,22 +57,7 @@ def _text(value):
     return value
 
 
-class _LocalMinute(Func):
-    """A timestamp as Beijing's local 'YYYY-MM-DD HH:MI' text, written by PostgreSQL: a
-    CSV of 90,000 rows spent a third of its time formatting dates in Python."""
-
-    output_field = CharField()
-
-    def __init__(self, path, zone):
-        super().__init__(F(path))
-        self.zone = zone
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI')", [*params, self.zone]
-
-
-def _row_maker(user, columns, *, dates_as_text):
+def _row_maker(user, columns):
     """A function turning one values_list tuple into the row people read.
 
     Only the columns that need it are converted; the others pass through as fetched.
@@ -85,8 +72,6 @@ def _row_maker(user, columns, *, dates_as_text):
         if isinstance(kind, type):
             labels = {value: str(label) for value, label in kind.choices}
             converters.append((i, labels.get))
-        elif kind == "datetime" and dates_as_text:
-            converters.append((i, lambda v: v or ""))
         elif kind == "datetime":
             converters.append((i, lambda v: v.astimezone(tz).replace(tzinfo=None) if v else None))
         elif kind == "bool":
@@ -110,19 +95,15 @@ def _row_maker(user, columns, *, dates_as_text):
     return make
 
 
-def _rows(user, queryset, columns, *, dates_as_text=False):
-    """Rows of the export; with dates_as_text, datetimes come as local text (CSV)."""
-    queryset = queryset.prefetch_related(None)
-    dates_as_text = dates_as_text and connections[queryset.db].vendor == "postgresql"
-    paths = []
-    for _h, path, kind, _w in columns:
-        if kind == "datetime" and dates_as_text:
-            zone = timezone.get_default_timezone_name()
-            queryset = queryset.annotate(**{f"{path}_local": _LocalMinute(path, zone)})
-            path = f"{path}_local"
-        paths.append(path)
-    make = _row_maker(user, columns, dates_as_text=dates_as_text)
-    values = queryset.values_list(*paths, "confidential")
+def _values(queryset, columns):
+    paths = [path for _h, path, _k, _w in columns]
+    return queryset.prefetch_related(None).values_list(*paths, "confidential")
+
+
+def _rows(user, queryset, columns):
+    """Rows of the export, as people read them (xlsx, and CSV off PostgreSQL)."""
+    make = _row_maker(user, columns)
+    values = _values(queryset, columns)
     for values_row in values.iterator(chunk_size=CHUNK):
         yield make(values_row)
 
@@ -137,24 +118,78 @@ class _Line:
 def csv_response(user, queryset, filename) -> StreamingHttpResponse:
     """UTF-8 with a BOM (so Excel opens Chinese right), streamed in chunks of rows."""
     columns = _columns()
-    writer = csv.writer(_Line())
-    as_text = connections[queryset.db].vendor == "postgresql"
-
-    def lines():
-        yield "\ufeff" + writer.writerow([str(h) for h, *_rest in columns])
-        chunk = []
-        for row in _rows(user, queryset, columns, dates_as_text=True):
-            if not as_text:
-                row = [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row]
-            chunk.append(writer.writerow(row))
-            if len(chunk) == CHUNK:
-                yield "".join(chunk)
-                chunk = []
-        yield "".join(chunk)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    header = "\ufeff" + csv.writer(_Line()).writerow([str(h) for h, *_rest in columns])
+    if connections[queryset.db].vendor == "postgresql":
+        body = _csv_by_postgresql(user, queryset, columns)
+    else:
+        body = _csv_by_python(user, queryset, columns)
+    response = StreamingHttpResponse(
+        itertools.chain([header], body), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def _csv_by_python(user, queryset, columns):
+    writer = csv.writer(_Line())
+    chunk = []
+    for row in _rows(user, queryset, columns):
+        row = [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row]
+        chunk.append(writer.writerow(row))
+        if len(chunk) == CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+
+
+def _csv_by_postgresql(user, queryset, columns):
+    """The same lines as _csv_by_python, each written by PostgreSQL as one text value.
+
+    Converting each row in Python (labels, masks, dates, quoting) made a month's export 3×
+    PostgreSQL's own COPY of the columns; here Python only joins the lines it fetches.
+    Every field is quoted, which any CSV reader takes.
+    """
+    inner, params = _values(queryset, columns).query.sql_with_params()
+    names = [f"c{i}" for i in range(len(columns))]
+    fields, field_params = [], []
+    for name, (_h, _p, kind, _w) in zip(names, columns, strict=True):
+        sql, more = _csv_field(name, kind, user)
+        fields.append(f"'\"' || replace({sql}, '\"', '\"\"') || '\"'")
+        field_params += more
+    line = " || ',' || ".join(fields) + " || E'\\r\\n'"
+    sql = f"SELECT {line} FROM ({inner}) AS e ({', '.join(names)}, confidential)"
+    with connections[queryset.db].chunked_cursor() as cursor:
+        cursor.execute(sql, [*field_params, *params])
+        while lines := cursor.fetchmany(CHUNK):
+            yield "".join(line for (line,) in lines)
+
+
+def _csv_field(name, kind, user) -> tuple[str, list]:
+    """SQL for one column as _row_maker writes it (never NULL), and its parameters."""
+    hidden = "" if sees_unmasked_caller(user) else "WHEN confidential THEN '' "
+    if isinstance(kind, type):
+        labels = [item for value, label in kind.choices for item in (value, str(label))]
+        whens = " ".join("WHEN %s THEN %s" for _c in kind.choices)
+        return f"CASE {name} {whens} ELSE {name}::text END", labels
+    if kind == "datetime":
+        zone = timezone.get_default_timezone_name()
+        return f"coalesce(to_char({name} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), '')", [zone]
+    if kind == "bool":
+        return f"CASE WHEN {name} THEN %s ELSE %s END", [_("是"), _("否")]
+    if kind == "phone" and hidden:
+        return (
+            f"CASE {hidden}WHEN length({name}) >= 7 THEN "
+            f"left({name}, 3) || '****' || right({name}, 4) "
+            f"WHEN {name} <> '' THEN '****' ELSE '' END",
+            [],
+        )
+    if kind in ("caller", "text_by_caller"):
+        # as _text: =, @, or +/- before a non-digit gets a quote, so it is never a formula
+        guarded = f"CASE WHEN {name} ~ '^([=@]|[+-]([^0-9]|$))' THEN '''' || {name} ELSE {name} END"
+        if kind == "caller":
+            return f"CASE {hidden}WHEN true THEN coalesce({guarded}, '') END", []
+        return f"coalesce({guarded}, '')", []
+    return f"coalesce({name}::text, '')", []
 
 
 def xlsx_response(user, queryset, filename) -> FileResponse:

@@ -74,6 +74,22 @@ def visible_tickets(user) -> QuerySet:
     return qs.filter(pk__in=_unit_ticket_ids(unit))
 
 
+def visible_arms(user) -> list[QuerySet]:
+    """visible_tickets(user) as the parts whose union it is, for lists that page from the top
+    of each part (hotline.pagination.ArmsPaginator): a street's tickets it leads, read in
+    order from the ticket_lead_received index, and those it takes part in. The centre and a
+    district have one part, visible_tickets itself.
+    """
+    unit = _scope_unit(user)
+    if unit is None or unit.type in (UnitType.CENTRE, UnitType.DISTRICT):
+        return [visible_tickets(user)]
+    taking_part = Participation.objects.filter(unit_id=unit.pk, active=True)
+    return [
+        Ticket.objects.filter(lead_unit_id=unit.pk),
+        Ticket.objects.filter(pk__in=taking_part.values("ticket_id")),
+    ]
+
+
 def limit_to_visible(rows: QuerySet, user, ticket_field="ticket") -> QuerySet:
     """Rows about tickets (requests, attachments, hits…) narrowed to the tickets the user sees.
 
@@ -110,13 +126,21 @@ def caller_for(user, ticket) -> tuple[str, str]:
 ROW_RELATIONS = ("category", "street", "district", "community", "lead_unit", "master")
 
 
+LIST_ORDER = ("-received_at", "-id")
+
+
 def list_tickets(user) -> QuerySet:
     """Visible tickets with what a list row shows, in a fixed number of queries."""
     return (
         visible_tickets(user)
         .prefetch_related(*ROW_RELATIONS, "participations__unit")
-        .order_by("-received_at", "-id")
+        .order_by(*LIST_ORDER)
     )
+
+
+def list_arms(user) -> list[QuerySet]:
+    """The parts of list_tickets(user) (visible_arms), sorted as the list is."""
+    return [arm.order_by(*LIST_ORDER) for arm in visible_arms(user)]
 
 
 INBOX_STATES = [

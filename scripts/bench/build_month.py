@@ -44,6 +44,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from hotline.models import Role, Unit, UnitType, User  # noqa: E402
+from hotline.textsearch import search_tokens  # noqa: E402
 
 MONTH = timedelta(days=30)
 HANDLED = ("dispatched", "signed", "in_progress", "returned")
@@ -131,6 +132,25 @@ def build_month(cursor, k: int, n: int, end, people) -> None:
         )
 
 
+def street_tokens(cursor):
+    """Each street's share of the search tokens of its tickets' address and content.
+
+    Tickets are written in SQL, so the Python cut (hotline.textsearch) is run once per
+    street on the fixed parts of the texts TICKETS writes; the numbers are added in SQL.
+    """
+    cursor.execute("ALTER TABLE bs ADD COLUMN tok_address text, ADD COLUMN tok_content text")
+    cursor.execute("SELECT id, name FROM bs")
+    rows = [
+        (
+            search_tokens(f"{name}某小区"),
+            search_tokens(f"市民反映：{name}附近的问题，希望尽快处理。基准数据第"),
+            pk,
+        )
+        for pk, name in cursor.fetchall()
+    ]
+    cursor.executemany("UPDATE bs SET tok_address = %s, tok_content = %s WHERE id = %s", rows)
+
+
 # Lookup tables: streets in a random order (their position sets their load), leaf
 # categories, departments, and each unit's bench user.
 PICK_TABLES = """
@@ -166,7 +186,8 @@ WITH sizes AS (
          random() AS u_sign, random() AS u_contact
   FROM generate_series(1, %(n)s) g, sizes
 ), b AS (
-  SELECT r.*, bs.id AS street_id, bs.district_id, bs.name AS street_name, bc.id AS category_id,
+  SELECT r.*, bs.id AS street_id, bs.district_id, bs.name AS street_name,
+         bs.tok_address, bs.tok_content, bc.id AS category_id,
          bc.default_urgency AS urgency, coalesce(bc.duty_unit_id, bd.id) AS dept_id,
          r.u_kind < 0.40 AS dispatched,
          r.t + interval '10 minutes' AS disp_at
@@ -185,7 +206,8 @@ INSERT INTO tickets_ticket (
   category_id, content, urgency, urgency_reason, status, answer, transferred_to, master_id,
   lead_unit_id, dispatched_at, sign_deadline, contact_deadline, feedback_deadline,
   return_deadline, signed_at, contacted_at, replied_at, result, result_note, reopen_count,
-  sign_overdue, contact_overdue, feedback_overdue, overdue, excluded, excluded_reason)
+  sign_overdue, contact_overdue, feedback_overdue, overdue, excluded, excluded_reason,
+  search_tokens, media_url, notify_caller)
 SELECT
   %(prefix)s || lpad(g::text, 8, '0'),
   (ARRAY['phone','phone','phone','web','app','mini_program'])[1 + floor(u_sign * 6)::int],
@@ -228,7 +250,11 @@ SELECT
   dispatched AND reply_at > disp_at + interval '7 days'
     AND disp_at + interval '7 days' < %(now)s,
   dispatched AND u_excl < 0.02,
-  CASE WHEN dispatched AND u_excl < 0.02 THEN 'unreasonable' ELSE '' END
+  CASE WHEN dispatched AND u_excl < 0.02 THEN 'unreasonable' ELSE '' END,
+  -- what search_tokens(address, content) cuts, pieced from each street's cut (street_tokens)
+  tok_address || ' ' || (g %% 40 + 1)::text || ' 号楼 楼 ' || tok_content || ' ' || g::text
+    || ' 条',
+  '', true
 FROM h
 """
 
@@ -344,6 +370,7 @@ def main():
     with connection.cursor() as cursor:
         end = bench_end(cursor)
         cursor.execute(PICK_TABLES)
+        street_tokens(cursor)
         for k in range(args.months):
             with transaction.atomic():
                 build_month(cursor, k, args.tickets, end, people)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hotline.pagination import COUNT_CAP, CappedPaginator
 from tests.tickets.test_api_tickets import BODY
+from tickets import selectors
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.sweep import BATCH, sweep_deadlines
 
@@ -60,7 +61,9 @@ def test_api_list_queries_do_not_grow_with_tickets(flow, staff, api, who):
     _dispatched(flow, 12)
     many, response = _count(lambda: client.get("/api/v1/tickets/"))
     assert response.status_code == 200
-    assert few == many <= 8
+    # a street's or department's page ids come first from its two arms (ArmsPaginator)
+    arms = len(selectors.list_arms(user)) > 1 and connection.vendor == "postgresql"
+    assert few == many <= (9 if arms else 8)
 
 
 def test_unit_pages_and_queues_do_not_grow_with_tickets(flow, staff, client):

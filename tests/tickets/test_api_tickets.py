@@ -1,6 +1,7 @@
 """Intake, list and detail over the API: idempotency, validation, visibility, masking."""
 
 import pytest
+from django.db import connection
 
 from hotline.models import Unit
 from tests.conftest import leaf
@@ -244,8 +245,10 @@ def test_list_query_count_does_not_grow_with_page_size(staff, api, django_assert
     counts = {}
     for size in (5, 50):
         # count, page, participations and their units, then one small `id IN (…)` each for
-        # category, street, district and lead unit (prefetched, not joined: see selectors)
-        with django_assert_num_queries(8) as captured:
+        # category, street, district and lead unit (prefetched, not joined: see selectors);
+        # a street's page ids come first from the tops of its two arms (ArmsPaginator)
+        on_postgresql = connection.vendor == "postgresql"
+        with django_assert_num_queries(9 if who == "street" and on_postgresql else 8) as captured:
             resp = client.get("/api/v1/tickets/", {"page_size": size})
         assert resp.status_code == 200
         assert len(resp.json()["results"]) == size

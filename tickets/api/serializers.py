@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hotline import validation as rules
-from hotline.api import PhoneField
+from hotline.api import FieldsBuiltOnce, PhoneField
 from hotline.models import Category, Unit, UnitType
 
 from .. import selectors
@@ -292,7 +292,7 @@ def _code(source):
     )
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A ticket as a list row. `context["request"]` decides what of the caller is shown."""
 
     category = _code("category")
@@ -378,7 +378,7 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor = serializers.CharField(
         source="actor.username", default=None, allow_null=True, read_only=True
     )
@@ -401,7 +401,7 @@ class EventSerializer(serializers.ModelSerializer):
         }
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
+class ParticipationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     unit = _code("unit")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 

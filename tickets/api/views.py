@@ -105,6 +105,12 @@ class TicketListCreate(generics.ListAPIView):
     def get_queryset(self):
         return selectors.list_tickets(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        # a street's page is read from the tops of its led and taking-part tickets
+        arms = selectors.list_arms(self.request.user)
+        self.paginator.arms = [self.filter_queryset(arm) for arm in arms]
+        return super().paginate_queryset(queryset)
+
     @extend_schema(
         summary=str(_("工单列表（当前用户可见的）")),
         responses=list_responses(TicketSerializer),

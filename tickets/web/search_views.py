@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.models import Category, Unit, UnitType
-from hotline.pagination import COUNT_CAP, CappedPaginator, HitsPaginator
+from hotline.pagination import COUNT_CAP, ArmsPaginator, HitsPaginator
 
 from .. import exports, selectors
 from ..models import Channel, Kind, Status, Urgency
@@ -22,10 +22,10 @@ from ..search.filters import SORTS, TicketSearchFilter
 PAGE_SIZE = 50
 
 
-def _filtered(request):
+def _filtered(request, queryset=None):
     if request.user.unit_id is None:
         raise PermissionDenied(_("您还没有所属单位"))
-    base = selectors.list_tickets(request.user)
+    base = selectors.list_tickets(request.user) if queryset is None else queryset
     # A page's form sends every field, the empty ones too: "all" here, not an error.
     data = QueryDict(mutable=True)
     for name, values in request.GET.lists():
@@ -40,7 +40,11 @@ def ticket_search(request):
     if not found.is_valid():
         return render(request, "tickets/search/list.html", ctx, status=400)
     text = bool(found.form.cleaned_data.get("q", "").strip())
-    paginator = (HitsPaginator if text else CappedPaginator)(found.qs, PAGE_SIZE)
+    if text:
+        paginator = HitsPaginator(found.qs, PAGE_SIZE)
+    else:  # a street's page from the tops of its led and taking-part tickets
+        arms = [_filtered(request, arm).qs for arm in selectors.list_arms(request.user)]
+        paginator = ArmsPaginator(found.qs, PAGE_SIZE, arms=arms)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
