@@ -83,7 +83,15 @@ def _tsquery_term(run: str) -> str:
 
 def to_tsquery_text(query: str) -> str:
     """The to_tsquery('simple', …) text for a query; empty when it holds no term."""
-    return " & ".join(_tsquery_term(run) for run in query_terms(query))
+    return _tsquery(query_terms(query))
+
+
+def _tsquery(terms: list[str]) -> str:
+    return " & ".join(_tsquery_term(run) for run in terms)
+
+
+def _single_character(term: str) -> bool:
+    return len(term) == 1 and bool(_IS_CJK.match(term))
 
 
 VECTOR_SUFFIX = "_tsv"
@@ -125,7 +133,16 @@ def text_search_condition(
     if not terms:
         return Q()
     if connections[using].vendor == "postgresql":
-        return Q(_TokensMatch(tokens_field, to_tsquery_text(query)))
+        # One Chinese character is the prefix of every token starting with it (号 of 12号:
+        # 号楼, 号院, …), and its index lookup merges all their lists: 朝阳北路12号 took
+        # 420 ms at two million tickets. Beside other terms it is checked on the rows they
+        # find: the tokens text holds it exactly when one of its tokens starts with it.
+        looked_up = [term for term in terms if not _single_character(term)] or terms
+        condition = Q(_TokensMatch(tokens_field, _tsquery(looked_up)))
+        for term in terms:
+            if term not in looked_up:
+                condition &= Q(**{f"{tokens_field}__contains": term})
+        return condition
     condition = Q()
     for term in terms:
         any_field = Q()

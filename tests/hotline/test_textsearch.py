@@ -92,6 +92,12 @@ def _titles(query):
         ("BAR", ["English"]),
         ("音", ["夜间施工"]),  # one character, also at the end of a run
         ("民", ["夜间施工"]),
+        # one character beside other terms is checked on the rows they find (not looked up)
+        ("北路8号", ["夜间施工"]),
+        ("工人 停", ["停车"]),
+        ("工人 场", ["分开", "夜间施工"]),
+        ("工人 水", []),
+        ("8 院", ["夜间施工"]),
         ("火灾", []),
     ],
 )
