@@ -36,5 +36,6 @@ urlpatterns = [
     ),
     path("open311/v2/", include("tickets.open311.urls")),
     path("dashboard/", include("scoring.urls")),
+    path("exports/", include("hotline.export_jobs.urls")),  # large xlsx as jobs
     path("", include("tickets.web.urls")),
 ]

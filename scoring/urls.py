@@ -14,12 +14,7 @@ class FormatConverter:
         return value
 
 
-class JobConverter(FormatConverter):
-    regex = "[0-9a-f]{32}"
-
-
 register_converter(FormatConverter, "fmt")
-register_converter(JobConverter, "hex32")
 
 app_name = "scoring"
 urlpatterns = [
@@ -31,7 +26,5 @@ urlpatterns = [
         views.drill_export,
         name="drill-export",
     ),
-    path("exports/<hex32:job>/", views.export_job, name="export-job"),
-    path("exports/<hex32:job>/download/", views.export_download, name="export-download"),
     *topic_urls,
 ]

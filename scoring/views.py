@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from hotline import export_jobs as jobs
 
 from . import bands, export_jobs, exports, periods, selectors
 from .models import Group
@@ -244,7 +246,7 @@ def drill_export(request, period, code, measure, fmt):
     filename = f"{period}-{unit.code}-{measure}"
     if fmt == "xlsx":
         total = tickets.count()
-        if total > export_jobs.inline_limit():
+        if total > jobs.inline_limit():
             # Too big to build within a request: a worker writes it, the page shows progress.
             job = export_jobs.start(
                 user=request.user,
@@ -254,7 +256,7 @@ def drill_export(request, period, code, measure, fmt):
                 total=total,
                 filename=filename,
             )
-            return redirect("scoring:export-job", job=job)
+            return redirect("exports:job", job=job)
     title = _("%(period)s %(unit)s %(measure)s 工单明细") % {
         "period": period,
         "unit": unit.name,
@@ -267,30 +269,4 @@ def drill_export(request, period, code, measure, fmt):
         selectors.current_run(period),
         tickets,
         with_callback=measure in selectors.CALLBACK_MEASURES,
-    )
-
-
-def _job(request, job):
-    state = export_jobs.state(job)
-    if state is None or state["user"] != request.user.pk:
-        raise Http404(_("没有这个导出任务"))
-    return state
-
-
-@login_required
-def export_job(request, job):
-    state = _job(request, job)
-    return render(request, "scoring/export_job.html", {"job": job, "state": state})
-
-
-@login_required
-def export_download(request, job):
-    state = _job(request, job)
-    if state["status"] != "done":
-        raise Http404(_("导出尚未完成"))
-    return FileResponse(
-        open(export_jobs.file_path(job), "rb"),  # noqa: SIM115 (FileResponse closes it)
-        as_attachment=True,
-        filename=f"{state['filename']}.xlsx",
-        content_type=exports.XLSX,
     )

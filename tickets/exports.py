@@ -193,11 +193,19 @@ def _csv_field(name, kind, user) -> tuple[str, list]:
 
 
 def xlsx_response(user, queryset, filename) -> FileResponse:
-    """An .xlsx written row by row (xlsxwriter's constant_memory) to a temporary file."""
+    """An .xlsx built in the request (small exports; large ones run as export jobs)."""
+    out = tempfile.TemporaryFile()
+    write_xlsx(user, queryset, out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"{filename}.xlsx")
+
+
+def write_xlsx(user, queryset, out, progress=None) -> int:
+    """Write the rows row by row (xlsxwriter's constant_memory) into the open binary file
+    `out`, calling `progress(n)` every CHUNK rows; returns the rows written."""
     import xlsxwriter
 
     columns = _columns()
-    out = tempfile.TemporaryFile()
     book = xlsxwriter.Workbook(
         out,
         {
@@ -223,7 +231,8 @@ def xlsx_response(user, queryset, filename) -> FileResponse:
                 sheet.write_datetime(last, i, value, when)
             elif value is not None and value != "":
                 sheet.write(last, i, value)
+        if progress and last % CHUNK == 0:
+            progress(last)
     sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
     book.close()
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=f"{filename}.xlsx")
+    return last

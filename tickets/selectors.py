@@ -169,6 +169,32 @@ def unit_inbox(unit) -> QuerySet:
     )
 
 
+def unit_inbox_page(unit, limit) -> QuerySet:
+    """The first `limit` tickets of unit_inbox, reading O(limit) rows: the first `limit` of
+    the tickets it leads (from the ticket_inbox_deadline index, in order) and of those it
+    takes part in, then the first `limit` of both. Sorting the whole inbox instead reads
+    every open ticket the unit leads (1,398 for the busiest street at two million)."""
+    led = Ticket.objects.filter(lead_unit_id=unit.pk, status__in=INBOX_STATES)
+    parts = Ticket.objects.filter(
+        pk__in=Participation.objects.filter(
+            unit_id=unit.pk,
+            active=True,
+            role__in=[Participation.Role.CO, Participation.Role.SUMMONED],
+        ).values("ticket_id"),
+        status__in=INBOX_STATES,
+    )
+    order = ("feedback_deadline", "id")
+    return unit_inbox(unit).filter(pk__in=_top_ids((led, parts), order, limit))[:limit]
+
+
+def _top_ids(arms, order, limit) -> list:
+    """The ids of the first `limit` rows of each arm in `order`: the first `limit` of the
+    union are among them."""
+    return [
+        pk for arm in arms for pk in arm.order_by(*order).values_list("id", flat=True)[:limit]
+    ]
+
+
 def dispatch_queue(user) -> QuerySet:
     return (
         visible_tickets(user)
@@ -239,11 +265,7 @@ def callback_queue_page(user, now=None, limit=50) -> QuerySet:
     replied ticket to keep fifty.
     """
     now = now or timezone.now()
-    ids = [
-        pk
-        for arm in _callback_arms(user, now)
-        for pk in arm.order_by("feedback_deadline", "id").values_list("id", flat=True)[:limit]
-    ]
+    ids = _top_ids(_callback_arms(user, now), ("feedback_deadline", "id"), limit)
     return callback_queue(user, now).filter(pk__in=ids)[:limit]
 
 

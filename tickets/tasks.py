@@ -78,3 +78,7 @@ def expire_knowledge_task():
         ]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+# Large xlsx lists run as export jobs: the builder registers when the worker loads.
+from .search import export_job  # noqa: E402, F401

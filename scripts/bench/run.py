@@ -326,9 +326,45 @@ def bench_ticket_page(out, who, runs):
 def bench_dashboard(out, who, runs):
     client = client_for(who["leader"])
     try:
-        out["/dashboard/ (h12's, this branch)"] = page_p95(client, "/dashboard/", max(3, runs // 4))
+        out["/dashboard/"] = page_p95(client, "/dashboard/", max(3, runs // 4))
     except AssertionError as exc:
-        out["/dashboard/ (h12's, this branch)"] = f"not callable: {exc}"
+        out["/dashboard/"] = f"not callable: {exc}"
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def bench_exports(out, who, runs):
+    """A district's month as CSV (streamed, read to the end) against PostgreSQL's own COPY of
+    the same columns to the client, in turn; and the same rows as xlsx."""
+    from tickets import exports
+
+    user = who["district"]
+    with connection.cursor() as c:
+        c.execute("SELECT end_at FROM bench_meta")
+        end = c.fetchone()[0]
+    rows = selectors.list_tickets(user).filter(
+        received_at__gte=end - timezone.timedelta(days=30), received_at__lt=end
+    )
+    out["export rows"] = rows.count()
+
+    def ours():
+        response = exports.csv_response(user, rows, "bench")
+        sum(len(chunk) for chunk in response.streaming_content)
+
+    paths = [path for _h, path, _k, _w in exports._columns()]
+    sql, params = rows.prefetch_related(None).values_list(*paths).query.sql_with_params()
+
+    def copy():
+        with connection.cursor() as c, open(os.devnull, "w") as sink:
+            inner = c.cursor.mogrify(sql, params).decode()
+            c.cursor.copy_expert(f"COPY ({inner}) TO STDOUT WITH CSV HEADER", sink)
+
+    pairs = [(timed(ours), timed(copy)) for _ in range(runs)]
+    out["export_csv"] = tuple(statistics.median(p[i] for p in pairs) for i in (0, 1))
+    out["xlsx export of the same"] = timed(
+        lambda: b"".join(exports.xlsx_response(user, rows, "bench").streaming_content)
+    )
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -344,7 +380,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20, help="samples per list")
     parser.add_argument("--save", help="write the figures to this JSON file")
     parser.add_argument("--compare", help="figures of a smaller size (JSON) for the lists")
-    parser.add_argument("--only", help="comma-separated: sweep,lists,scoring,page,dashboard")
+    parser.add_argument(
+        "--only", help="comma-separated: sweep,lists,scoring,page,dashboard,exports"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("run this against PostgreSQL (set DATABASE_URL)")
@@ -361,6 +399,8 @@ def main():
         bench_ticket_page(out, who, 10)
     if not only or "dashboard" in only:
         bench_dashboard(out, who, args.runs)
+    if not only or "exports" in only:
+        bench_exports(out, who, 3)
     small = json.loads(Path(args.compare).read_text()) if args.compare else {}
     tickets = Ticket.objects.count()
     events = TicketEvent.objects.count()
@@ -372,6 +412,7 @@ def main():
         "sweep_idle": "deadline sweep, nothing due | {} | set-based {}",
         "sweep_10k": "sweep, 10 k breaches | {} | set-based {}",
         "scoring": "monthly scoring, latest month | {} | grouped SQL {}",
+        "export_csv": "csv export of a district's month | {} | COPY of its columns {}",
     }
     for key, fmt in pairs.items():
         if key in out:
@@ -380,11 +421,15 @@ def main():
     for key, value in out.items():
         if key in pairs:
             continue
-        if isinstance(value, str):
-            print(f"| {key} | {value} | | |")
+        if isinstance(value, str | int):
+            print(
+                f"| {key} | {value:,} | | |"
+                if isinstance(value, int)
+                else f"| {key} | {value} | | |"
+            )
             continue
         before = small.get(key)
-        kind = "" if key.endswith("(median)") else ", p95"
+        kind = "" if key.endswith("(median)") or key.startswith("xlsx") else ", p95"
         if isinstance(before, float):
             print(f"| {key}{kind} | {ms(value)} | {ms(before)} | {value / before:.2f}× |")
         else:

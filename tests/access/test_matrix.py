@@ -405,8 +405,8 @@ RULES = {
         count=_topic_events,
     ),
     # --- a large export's job: only the person who asked follows and downloads it ----------
-    "scoring:export-job": OnObjects(**ON_JOBS),
-    "scoring:export-download": OnObjects(**ON_JOBS, shows=lambda w, k: [f"matrix export of {k}"]),
+    "exports:job": OnObjects(**ON_JOBS),
+    "exports:download": OnObjects(**ON_JOBS, shows=lambda w, k: [f"matrix export of {k}"]),
 }
 
 

@@ -12,6 +12,7 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from hotline import export_jobs as jobs
 from hotline.knowledge import actions as kb
 from hotline.knowledge.models import ReplyTemplate
 from hotline.models import Category, Unit
@@ -161,9 +162,9 @@ def _job(world, who):
         total=1,
         filename=label("jobs", who),
     )
-    state = {**export_jobs.state(job), "status": "done", "done": 1}
-    export_jobs._save(job, state)  # a worker's work: the world's transaction never commits
-    export_jobs.file_path(job).write_bytes(b"PK matrix export of " + who.encode())
+    state = {**jobs.state(job), "status": "done", "done": 1}
+    jobs.save(job, state)  # a worker's work: the world's transaction never commits
+    jobs.file_path(job).write_bytes(b"PK matrix export of " + who.encode())
     return job
 
 

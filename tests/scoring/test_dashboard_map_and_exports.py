@@ -80,14 +80,14 @@ def test_csv_streams_with_a_title_row_and_percentages(computed, staff):
 def test_a_large_xlsx_runs_as_a_job_with_progress(
     computed, staff, settings, tmp_path, make_user, django_capture_on_commit_callbacks
 ):
-    settings.SCORING_XLSX_INLINE_ROWS = 3  # S1 has 6 valid callbacks: too many to inline
+    settings.EXPORT_XLSX_INLINE_ROWS = 3  # S1 has 6 valid callbacks: too many to inline
     settings.MEDIA_ROOT = str(tmp_path)
     client = Client()
     client.force_login(staff.leader)
     # the task runs eagerly here (tests/conftest.py); with a broker, in a worker
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(f"/dashboard/drill/2026-10/{S1}/valid_callbacks.xlsx")
-    assert response.status_code == 302 and "/dashboard/exports/" in response["Location"]
+    assert response.status_code == 302 and "/exports/" in response["Location"]
     job_page = client.get(response["Location"])
     assert job_page.context["state"]["status"] == "done"
     assert job_page.context["state"]["total"] == 6

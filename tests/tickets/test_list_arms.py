@@ -87,3 +87,11 @@ def test_api_and_page_list_what_the_plain_query_lists(staff, mixed, api, client)
     page = client.get("/search/", {"sort": "received_at"})
     assert page.status_code == 200
     assert [t.number for t in page.context["page"]] == mine[::-1]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 8, 50])
+def test_inbox_page_is_the_head_of_the_whole_inbox(staff, mixed, limit):
+    unit = staff.street.unit
+    whole = list(selectors.unit_inbox(unit))
+    assert len(whole) == 8  # six led, two co-handled
+    assert list(selectors.unit_inbox_page(unit, limit)) == whole[:limit]

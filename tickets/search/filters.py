@@ -1,13 +1,16 @@
 """The filters, sort and `q` of every ticket list and search: the API and the pages share them."""
 
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
 import django_filters
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..api.filters import TicketFilter
 from ..models import Channel, Status
+from ..selectors import list_tickets
 from .query import MAX_QUERY
 from .selectors import search_condition_for
 
@@ -74,6 +77,17 @@ class TicketSearchFilter(TicketFilter):
 
     def filter_received_to(self, queryset, name, value):
         return queryset.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
+
+
+def search_list(user, query: dict, queryset=None) -> TicketSearchFilter:
+    """The user's list narrowed by a page's query ({name: [values]}): the page's, its
+    exports' and an export job's."""
+    base = list_tickets(user) if queryset is None else queryset
+    # A page's form sends every field, the empty ones too: "all" here, not an error.
+    data = QueryDict(mutable=True)
+    for name, values in query.items():
+        data.setlist(name, [v for v in values if v.strip()])
+    return TicketSearchFilter(data, queryset=base, request=SimpleNamespace(user=user))
 
 
 def _local_midnight(day):

@@ -7,17 +7,18 @@ the same tickets. A unit sees all its tickets here, open and closed, of every mo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline import export_jobs
 from hotline.models import Category, Unit, UnitType
-from hotline.pagination import COUNT_CAP, ArmsPaginator, HitsPaginator
+from hotline.pagination import COUNT_CAP, ArmsPaginator, HitsPaginator, capped_count
 
 from .. import exports, selectors
 from ..models import Channel, Kind, Status, Urgency
-from ..search.filters import SORTS, TicketSearchFilter
+from ..search import export_job  # noqa: F401 (registers the job's builder)
+from ..search.filters import SORTS, search_list
 
 PAGE_SIZE = 50
 
@@ -25,12 +26,7 @@ PAGE_SIZE = 50
 def _filtered(request, queryset=None):
     if request.user.unit_id is None:
         raise PermissionDenied(_("您还没有所属单位"))
-    base = selectors.list_tickets(request.user) if queryset is None else queryset
-    # A page's form sends every field, the empty ones too: "all" here, not an error.
-    data = QueryDict(mutable=True)
-    for name, values in request.GET.lists():
-        data.setlist(name, [v for v in values if v.strip()])
-    return TicketSearchFilter(data, queryset=base, request=request)
+    return search_list(request.user, dict(request.GET.lists()), queryset)
 
 
 @login_required
@@ -71,6 +67,18 @@ def ticket_export(request, fmt):
         )
     name = f"tickets-{timezone.localtime():%Y%m%d-%H%M}"
     if fmt == "xlsx":
+        total = capped_count(found.qs, export_jobs.inline_limit())
+        if total > export_jobs.inline_limit():
+            # Too big to build within a request: a worker writes it, a page shows progress.
+            query = {k: v for k, v in request.GET.lists() if k != "page"}
+            job = export_jobs.start(
+                user=request.user,
+                kind="tickets",
+                total=found.qs.count(),
+                filename=name,
+                query=query,
+            )
+            return redirect("exports:job", job=job)
         return exports.xlsx_response(request.user, found.qs, name)
     return exports.csv_response(request.user, found.qs, name)
 

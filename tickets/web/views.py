@@ -238,7 +238,7 @@ def inbox(request):
         request,
         "tickets/inbox.html",
         {
-            "tickets": selectors.unit_inbox(unit)[:LIST_LIMIT],
+            "tickets": selectors.unit_inbox_page(unit, LIST_LIMIT),
             "counters": inbox_selectors.inbox_counters(unit, now),
             "now": now,
             "today_end": end,
