@@ -190,9 +190,7 @@ def unit_inbox_page(unit, limit) -> QuerySet:
 def _top_ids(arms, order, limit) -> list:
     """The ids of the first `limit` rows of each arm in `order`: the first `limit` of the
     union are among them."""
-    return [
-        pk for arm in arms for pk in arm.order_by(*order).values_list("id", flat=True)[:limit]
-    ]
+    return [pk for arm in arms for pk in arm.order_by(*order).values_list("id", flat=True)[:limit]]
 
 
 def dispatch_queue(user) -> QuerySet:
