@@ -162,8 +162,12 @@ def unit_inbox(unit) -> QuerySet:
         statuses=INBOX_STATES,
         roles=[Participation.Role.CO, Participation.Role.SUMMONED],
     )
+    return _inbox_rows(Ticket.objects.filter(pk__in=ids))
+
+
+def _inbox_rows(tickets) -> QuerySet:
     return (
-        Ticket.objects.filter(pk__in=ids, status__in=INBOX_STATES)
+        tickets.filter(status__in=INBOX_STATES)
         .select_related("category", "street", "lead_unit")
         .order_by("feedback_deadline", "id")
     )
@@ -183,8 +187,8 @@ def unit_inbox_page(unit, limit) -> QuerySet:
         ).values("ticket_id"),
         status__in=INBOX_STATES,
     )
-    order = ("feedback_deadline", "id")
-    return unit_inbox(unit).filter(pk__in=_top_ids((led, parts), order, limit))[:limit]
+    ids = _top_ids((led, parts), ("feedback_deadline", "id"), limit)  # the unit's by their arms
+    return _inbox_rows(Ticket.objects.filter(pk__in=ids))[:limit]
 
 
 def _top_ids(arms, order, limit) -> list:
