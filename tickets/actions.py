@@ -83,7 +83,8 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
 
     `fields` are Ticket fields (`category` a Category, `street` a Unit or None). The
     address is resolved to district and street when they are not given; urgency defaults
-    from the category, and changing it needs `urgency_reason`.
+    from the category, and changing it needs `urgency_reason`. A ticket just created
+    carries its history so far in `new_events` (its `created` event).
     """
     now = _now(now)
     refused = intake_refusal(actor)
@@ -114,7 +115,8 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
                 idempotency_key=idempotency_key or None,
                 **fields,
             )
-            _event(ticket, "created", actor, now, channel=ticket.channel)
+            # carried on the instance, so the API's answer need not read it back
+            ticket.new_events = [_event(ticket, "created", actor, now, channel=ticket.channel)]
             announce(ticket, "created", now=now)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its ticket.

@@ -177,7 +177,15 @@ def check(step_name, ticket, user, now=None):
 
 
 def allowed_steps(ticket, user, now=None):
-    """The steps this user may take on this ticket now, in table order (for pages/API)."""
+    """The steps this user may take on this ticket now, in table order (for pages/API).
+
+    Role and state are looked at first: refusal() words a reason for each step it refuses,
+    and most steps of the table fail on one of those two (intake spent 2 ms a ticket here).
+    """
     return [
-        step for name, step in lifecycle.STEPS.items() if refusal(name, ticket, user, now) is None
+        step
+        for name, step in lifecycle.STEPS.items()
+        if user.role in step.roles
+        and ticket.status in step.from_states
+        and refusal(name, ticket, user, now) is None
     ]

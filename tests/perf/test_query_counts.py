@@ -25,20 +25,21 @@ def _count(fn):
     return len(captured.captured_queries), result
 
 
-def test_intake_reads_and_writes_in_eleven_statements(staff, api, django_assert_num_queries):
+def test_intake_reads_and_writes_in_ten_statements(staff, api, django_assert_num_queries):
     client = api(staff.operator)
     _ = staff.operator.unit  # loaded with the user at authentication
-    # Eleven statements: street, category, the day's number, the ticket, its event; the
+    # Ten statements: street, category, the day's number, the ticket, its event; the
     # text to the caller (its template, the message, its outbox row); the webhooks to tell;
-    # its history read back, likely repeats. Plus SAVEPOINT/RELEASE, which is what the
-    # action's transaction becomes inside the test's own (in production: BEGIN … COMMIT).
-    with django_assert_num_queries(13):
+    # likely repeats (the history is the event just written, not read back). Plus
+    # SAVEPOINT/RELEASE, which is what the action's transaction becomes inside the test's
+    # own (in production: BEGIN … COMMIT).
+    with django_assert_num_queries(12):
         first = client.post("/api/v1/tickets/", BODY, format="json")
     assert first.status_code == 201, first.json()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         second = client.post("/api/v1/tickets/", BODY, format="json")
     assert second.status_code == 201
-    # The answer is the full detail, read once: its own history, the likely repeat.
+    # The answer is the full detail: its own history, the likely repeat.
     body = second.json()
     assert [e["type"] for e in body["events"]] == ["created"]
     assert body["likely_repeats"] == [first.json()["number"]]

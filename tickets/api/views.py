@@ -61,15 +61,14 @@ _DETAIL_LISTS = (
 
 
 def _known_to_be_new(ticket):
-    """Ready a ticket created in this request for its detail with one query, not two reads.
+    """Ready a ticket created in this request for its detail without reading it back.
 
-    The instance already holds what the body named (category, street, district); a new
-    ticket has no participations and no repeats, so only its history (the `created`
-    event) is read. The lists go where prefetch_related would have put them.
+    The instance already holds what the body named (category, street, district) and the
+    history create_ticket wrote (`new_events`); a new ticket has no participations and no
+    repeats. The lists go where prefetch_related would have put them.
     """
-    events = list(TicketEvent.objects.filter(ticket=ticket).select_related("actor", "unit"))
     ticket._prefetched_objects_cache = {
-        "events": _as_queryset(TicketEvent, events),
+        "events": _as_queryset(TicketEvent, ticket.new_events),
         "participations": _as_queryset(Participation, []),
         "repeats": _as_queryset(Ticket, []),
     }
