@@ -1,12 +1,14 @@
 """The unit inbox's counters, in one aggregate query."""
 
+import operator
 from datetime import datetime, time, timedelta
+from functools import reduce
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .models import Notification, Participation, ReviewRequest, Status, Ticket
-from .selectors import INBOX_STATES, visible_tickets
+from .selectors import INBOX_STATES, visible_arms
 
 HANDLING = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS]
 
@@ -84,10 +86,13 @@ def notifications_for(user):
     `ticket_visible` says whether the ticket is still in the user's view (a return may have
     sent it to another unit since): only then do pages and the API link to it.
     """
-    visible = visible_tickets(user).filter(pk=OuterRef("ticket_id"))
+    # One EXISTS per arm of the user's scope: a row's ticket is looked up in each arm by
+    # id. Over the union of a street's tickets PostgreSQL hashed all of them first (26,000
+    # ids, 170 ms for the busiest street at six million tickets).
+    arms = [Exists(arm.filter(pk=OuterRef("ticket_id"))) for arm in visible_arms(user)]
     return (
         Notification.objects.filter(user=user)
         .select_related("ticket")
-        .annotate(ticket_visible=Exists(visible))
+        .annotate(ticket_visible=reduce(operator.or_, arms))
         .order_by(F("read_at").desc(nulls_first=True), "-created_at")
     )
