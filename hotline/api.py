@@ -21,12 +21,16 @@ _BUILT_FIELDS: dict = {}
 
 
 class FieldsBuiltOnce:
-    """For a ModelSerializer: its fields are built from the model once per class and
-    language, then copied for each instance, as DRF copies declared fields.
+    """For a serializer: its fields are built once per class and language, then copied
+    for each instance.
 
-    DRF builds them again for every instance: it reads every model field's options and
-    translates its label, a fifth of an intake request's time (cProfile of
-    POST /api/v1/tickets/). The fields depend on the class's Meta and the language only.
+    DRF builds a ModelSerializer's fields again for every instance (reading every model
+    field's options, translating its label) and deep-copies declared fields, which
+    re-runs each field's constructor: together a third of an intake request's time
+    (cProfile of POST /api/v1/tickets/). The fields depend on the class's Meta and the
+    language only. A plain field is copied shallowly: binding it to the new serializer
+    sets attributes on the copy alone. A field holding other fields (a child, a nested
+    serializer) is deep-copied, since binding reaches into what it holds.
     """
 
     def get_fields(self):
@@ -34,7 +38,16 @@ class FieldsBuiltOnce:
         fields = _BUILT_FIELDS.get(key)
         if fields is None:
             fields = _BUILT_FIELDS[key] = super().get_fields()
-        return copy.deepcopy(fields)
+        return {name: _fresh(field) for name, field in fields.items()}
+
+
+def _fresh(field):
+    holds_fields = isinstance(field, serializers.BaseSerializer) or hasattr(field, "child")
+    return (
+        copy.deepcopy(field)
+        if holds_fields or hasattr(field, "child_relation")
+        else copy.copy(field)
+    )
 
 
 def exception_handler(exc, context):

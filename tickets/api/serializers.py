@@ -83,7 +83,7 @@ class Longitude(Coordinate):
 # --- Intake --------------------------------------------------------------------------------
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class TicketCreateSerializer(FieldsBuiltOnce, serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     received_at = serializers.DateTimeField(required=False, help_text=_("缺省为当前时间"))
     caller_name = serializers.CharField(max_length=rules.NAME_MAX, required=False, allow_blank=True)

@@ -10,7 +10,10 @@
    together. A worker killed mid-task leaves the row pending (its transaction dies with
    its connection); a task that raises is retried later with backoff.
 3. `outbox.relay` (beat, every few seconds) hands over rows still pending: never handed
-   over (the broker was away) or handed over long ago (the message was lost).
+   over (the broker was away) or handed over long ago (the message was lost). A row is
+   written already marked as handed over when its step expects to hand it over, so a
+   process that dies between the commit and the hand-over leaves it to the relay's
+   second rule: delivered a minute late, not lost.
 
 Tasks must tolerate running twice (a lost acknowledgement); a second deliver of a done row
 does nothing. Without a broker (eager mode: the demo, tests) the row runs in-process right
@@ -64,13 +67,28 @@ def enqueue(task_name: str, args: list, *, kind: str = ""):
         _task(task_name)
     except KeyError:
         raise ValueError(f"no Celery task named {task_name!r}") from None
-    message = OutboxMessage.objects.create(task_name=task_name, args=list(args), kind=kind)
-    transaction.on_commit(lambda: hand_over([message.pk]))
+    # Marked as handed over in the step's own transaction when the hand-over is about to
+    # be tried: the after-commit try then needs no UPDATE (a second commit) of its own.
+    marked = _will_publish()
+    message = OutboxMessage.objects.create(
+        task_name=task_name,
+        args=list(args),
+        kind=kind,
+        published_at=timezone.now() if marked else None,
+    )
+    transaction.on_commit(lambda: hand_over([message.pk], marked=marked))
     return message
 
 
-def hand_over(ids) -> bool:
-    """Give rows to the broker (or run them here in eager mode); never raises, never hangs."""
+def _will_publish() -> bool:
+    return not _app().conf.task_always_eager and time.monotonic() >= _broken_until
+
+
+def hand_over(ids, *, marked=False) -> bool:
+    """Give rows to the broker (or run them here in eager mode); never raises, never hangs.
+
+    `marked`: the rows were written with `published_at` already set (see `enqueue`).
+    """
     from .models import OutboxMessage
 
     if _app().conf.task_always_eager:
@@ -78,11 +96,14 @@ def hand_over(ids) -> bool:
             run_message(pk)
         return True
     global _broken_until
-    if time.monotonic() < _broken_until:
-        return False  # the broker failed a moment ago: leave it to the relay
     ids = list(ids)
-    # Marked before sending: once sent, a worker may hold the row's lock for a long task.
-    OutboxMessage.objects.filter(pk__in=ids).update(published_at=timezone.now())
+    if time.monotonic() < _broken_until:
+        if marked:  # the breaker opened since they were written: the relay's, in seconds
+            OutboxMessage.objects.filter(pk__in=ids).update(published_at=None)
+        return False  # the broker failed a moment ago: leave it to the relay
+    if not marked:
+        # Marked before sending: once sent, a worker may hold the row's lock for a long task.
+        OutboxMessage.objects.filter(pk__in=ids).update(published_at=timezone.now())
     future = _executor.submit(_publish, ids)
     try:
         future.result(timeout=PUBLISH_TIMEOUT)
