@@ -47,6 +47,26 @@ def test_intake_reads_and_writes_in_ten_statements(staff, api, django_assert_num
     assert body["participations"] == [] and body["repeats"] == []
 
 
+def test_a_token_brings_its_users_unit_in_the_same_query(staff, django_assert_num_queries):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    key = Token.objects.create(user=staff.operator).key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    # The intake's twelve above, plus one for the token with its user and the user's unit.
+    with django_assert_num_queries(13):
+        response = client.post("/api/v1/tickets/", BODY, format="json")
+    assert response.status_code == 201, response.json()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-key")
+    assert client.get("/api/v1/tickets/").status_code == 401
+    staff.operator.is_active = False
+    staff.operator.save(update_fields=["is_active"])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    refused = client.get("/api/v1/tickets/")
+    assert refused.status_code == 401 and Ticket.objects.count() == 1
+
+
 def _dispatched(flow, n, **fields):
     return [flow.dispatched(caller_phone=f"1380000{i:04d}", **fields) for i in range(n)]
 
