@@ -3,13 +3,16 @@
 import pytest
 from django.db import connection, models
 
+from hotline import token_shares
 from hotline.textsearch import (
+    _index_lookup,
     apply_text_search,
     index_sql,
     query_terms,
     search_tokens,
     to_tsquery_text,
 )
+from hotline.token_shares import Shares
 
 
 class Note(models.Model):
@@ -119,3 +122,41 @@ def test_postgresql_reads_the_gin_index(notes):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "note_tokens_gin" in plan
+
+
+def test_the_index_looks_up_the_rarest_tokens_until_they_are_selective_enough():
+    counted = {"小区": 0.3, "和平": 0.08, "平里": 0.08, "里小": 0.07, "上地": 0.01, "地信": 0.01}
+    shares = Shares(counted, 0.005)
+    # 上地 and 地信 (1 %) and 299 (uncounted: under 0.5 %) expect 5e-7 of the rows
+    assert _index_lookup(["上地信", "299", "和平里小区"], shares) == "'299':* & '上地' & '地信'"
+    # common tokens only: every one of them narrows, so all are looked up
+    assert _index_lookup(["和平里小区"], shares) is None
+    assert _index_lookup(["噪音"], shares) is None
+    # a one-letter prefix counts every counted lexeme it starts
+    assert Shares({"1a": 0.2, "1b": 0.3, "2": 0.1}, 0.01).of_prefix("1") == pytest.approx(0.51)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_stats is PostgreSQL's")
+def test_a_long_address_looks_up_its_rare_tokens_and_checks_the_whole_phrase(notes):
+    # 300 rows of one common compound, so that ANALYZE counts its bigrams as common
+    common = [Note(title="common", body=f"和平里小区{i}号楼") for i in range(300)]
+    rare = [
+        Note(title="hit", body="上地信息路和平里小区5号楼"),
+        Note(title="apart", body="上地。信息路和平里小区5号楼"),  # 上地 and 信息 not in a row
+    ]
+    for note in common + rare:
+        note.search_tokens = search_tokens(note.body)
+    Note.objects.bulk_create(common + rare)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Note._meta.db_table}")
+    token_shares.forget()
+    try:
+        query = "上地信息路和平里小区"
+        qs = apply_text_search(Note.objects.all(), query=query, raw_fields=["body"])
+        sql = str(qs.query)
+        assert "ts_match_vq" in sql  # the whole phrase is checked on the rows found …
+        lookup = sql.split(" @@ ")[1].split(")")[0]
+        assert "小区" not in lookup and "上地" in lookup  # … which the rare tokens find
+        assert list(qs.values_list("title", flat=True)) == ["hit"]
+    finally:
+        token_shares.forget()

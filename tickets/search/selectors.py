@@ -18,7 +18,7 @@ RAW_FIELDS = ["address", "content"]
 
 
 def _words(words: list[str]) -> Q:
-    return text_search_condition(" ".join(words), raw_fields=RAW_FIELDS)
+    return text_search_condition(" ".join(words), model=Ticket, raw_fields=RAW_FIELDS)
 
 
 def search_condition(query: Query, *, caller_fields: bool) -> Q:
