@@ -26,12 +26,12 @@ How an app uses it (the tickets and the knowledge base do the same):
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import connections, migrations
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
-from .token_shares import token_shares
+from .token_shares import Shares, token_shares
 
 # CJK Unified Ideographs, Extension A, compatibility ideographs.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -135,7 +135,7 @@ class _TokensRecheck(_TokensMatch):
 LOOKUP_SHARE = 1e-5
 
 
-def _index_lookup(terms: list[str], shares) -> str | None:
+def _index_lookup(terms: list[str], read_shares: Callable[[], Shares]) -> str | None:
     """The tsquery the GIN index should look up for these terms: their rarest tokens, or
     None to look up all.
 
@@ -143,21 +143,30 @@ def _index_lookup(terms: list[str], shares) -> str | None:
     (小区, in a third of the tickets) costs pages of its list for each hit: a ten-bigram
     address took 10.5 ms of index at two million tickets, its three rarest tokens 2.8 ms.
     The whole query is then checked on the rows found, so the answer is the same.
+    The shares are read only for a query of two tokens or more.
     """
-    tokens = {}  # tsquery item → share of rows holding it
+    tokens = []  # (tsquery item, its text, whether it is a prefix)
     for run in terms:
         if not _IS_CJK.match(run) or len(run) == 1:
-            tokens[f"'{run}':*"] = shares.of_prefix(run)
+            tokens.append((f"'{run}':*", run, True))
         else:
-            for bigram in (run[i : i + 2] for i in range(len(run) - 1)):
-                tokens[f"'{bigram}'"] = shares.of(bigram)
+            tokens += [(f"'{run[i : i + 2]}'", run[i : i + 2], False) for i in range(len(run) - 1)]
+    tokens = list(dict.fromkeys(tokens))
+    if len(tokens) < 2:
+        return None
+    shares = read_shares()
+    if not shares.counted:
+        return None
+    share = {
+        item: shares.of_prefix(text) if prefix else shares.of(text) for item, text, prefix in tokens
+    }
     chosen, expected = [], 1.0
-    for item, share in sorted(tokens.items(), key=lambda kv: kv[1]):
+    for item in sorted(share, key=share.get):
         if expected <= LOOKUP_SHARE:
             break
         chosen.append(item)
-        expected *= share
-    if len(chosen) == len(tokens):
+        expected *= share[item]
+    if len(chosen) == len(share):
         return None
     return " & ".join(chosen)
 
@@ -187,8 +196,10 @@ def text_search_condition(
         # 420 ms at two million tickets. Beside other terms it is checked on the rows they
         # find: the tokens text holds it exactly when one of its tokens starts with it.
         looked_up = [term for term in terms if not _single_character(term)] or terms
-        shares = token_shares(model._meta.db_table, _vector_column(model, tokens_field), using)
-        lookup = _index_lookup(looked_up, shares) if shares.counted else None
+        lookup = _index_lookup(
+            looked_up,
+            lambda: token_shares(model._meta.db_table, _vector_column(model, tokens_field), using),
+        )
         if lookup:
             condition = Q(_TokensMatch(tokens_field, lookup))
             condition &= Q(_TokensRecheck(tokens_field, _tsquery(looked_up)))

@@ -133,6 +133,7 @@ def list_tickets(user) -> QuerySet:
     """Visible tickets with what a list row shows, in a fixed number of queries."""
     return (
         visible_tickets(user)
+        .defer("search_tokens")  # the search reads it in SQL; a row never shows it
         .prefetch_related(*ROW_RELATIONS, "participations__unit")
         .order_by(*LIST_ORDER)
     )
