@@ -127,11 +127,26 @@ def test_postgresql_reads_the_gin_index(notes):
 def test_the_index_looks_up_the_rarest_tokens_until_they_are_selective_enough():
     counted = {"小区": 0.3, "和平": 0.08, "平里": 0.08, "里小": 0.07, "上地": 0.01, "地信": 0.01}
     shares = Shares(counted, 0.005)
-    # 上地 and 地信 (1 %) and 299 (uncounted: under 0.5 %) expect 5e-7 of the rows
+    # each term's rarest token — 上地 (1 %), 299 (uncounted: under 0.5 %), 里小 (7 %) —
+    # already expects 3.5e-6 of the rows
     assert (
         _index_lookup(["上地信", "299", "和平里小区"], lambda: shares)
-        == "'299':* & '上地' & '地信'"
+        == "'299':* & '上地' & '里小'"
     )
+    # the bigrams of one compound's name come together: its number is looked up too
+    compound = Shares(
+        {
+            "东风": 0.013,
+            "风地": 0.013,
+            "地区": 0.02,
+            "区某": 0.013,
+            "某小": 0.9,
+            "小区": 0.95,
+            "12": 0.03,
+        },
+        0.005,
+    )
+    assert _index_lookup(["东风地区某小区", "12"], lambda: compound) == "'东风' & '风地' & '12':*"
     # common tokens only: every one of them narrows, so all are looked up
     assert _index_lookup(["和平里小区"], lambda: shares) is None
     # one token is looked up as it is, without reading the shares
