@@ -28,6 +28,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from django.db import connections, migrations
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
@@ -68,33 +69,58 @@ def search_tokens(*texts: str) -> str:
     return " ".join(tokens)
 
 
+class Term(NamedTuple):
+    """A run of a query that must match: a phrase of bigrams, or a prefix of a token."""
+
+    text: str
+    prefix: bool
+
+
+def _terms(query: str) -> list[Term]:
+    """The runs of a query that must all match, in order, each once.
+
+    A single Chinese character and an ASCII word are prefixes of a token (a plate's
+    ``a123`` finds ``a12345``), except a number written against the character after it:
+    ``3号`` and ``12层`` name building 3 and floor 12, not 30 or 120 — and ``3`` as a
+    prefix would merge the lists of every token starting with it.
+    """
+    text = _normalise(query)
+    terms = []
+    for match in _RUN.finditer(text):
+        run, following = match.group(), text[match.end() : match.end() + 1]
+        cjk = bool(_IS_CJK.match(run))
+        prefix = len(run) == 1 if cjk else not (following and _IS_CJK.match(following))
+        term = Term(run, prefix)
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
 def query_terms(query: str) -> list[str]:
     """The runs of a query that must all match: Chinese runs and ASCII words, in order."""
-    seen = []
-    for run in _runs(query):
-        if run not in seen:
-            seen.append(run)
-    return seen[:MAX_TERMS]
+    return list(dict.fromkeys(term.text for term in _terms(query)))
 
 
-def _tsquery_term(run: str) -> str:
-    if not _IS_CJK.match(run) or len(run) == 1:
-        return f"'{run}':*"  # an ASCII word or a single character: a prefix
-    bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+def _tsquery_term(term: Term) -> str:
+    if term.prefix:
+        return f"'{term.text}':*"
+    if not _IS_CJK.match(term.text):
+        return f"'{term.text}'"
+    bigrams = [term.text[i : i + 2] for i in range(len(term.text) - 1)]
     return "(" + " <-> ".join(f"'{b}'" for b in bigrams) + ")"
 
 
 def to_tsquery_text(query: str) -> str:
     """The to_tsquery('simple', …) text for a query; empty when it holds no term."""
-    return _tsquery(query_terms(query))
+    return _tsquery(_terms(query))
 
 
-def _tsquery(terms: list[str]) -> str:
-    return " & ".join(_tsquery_term(run) for run in terms)
+def _tsquery(terms: list[Term]) -> str:
+    return " & ".join(_tsquery_term(term) for term in terms)
 
 
-def _single_character(term: str) -> bool:
-    return len(term) == 1 and bool(_IS_CJK.match(term))
+def _single_character(term: Term) -> bool:
+    return len(term.text) == 1 and bool(_IS_CJK.match(term.text))
 
 
 VECTOR_SUFFIX = "_tsv"
@@ -136,7 +162,7 @@ class _TokensRecheck(_TokensMatch):
 LOOKUP_SHARE = 1e-5
 
 
-def _index_lookup(terms: list[str], read_shares: Callable[[], Shares]) -> str | None:
+def _index_lookup(terms: list[Term], read_shares: Callable[[], Shares]) -> str | None:
     """The tsquery the GIN index should look up for these terms: their rarest tokens, or
     None to look up all.
 
@@ -174,11 +200,14 @@ def _index_lookup(terms: list[str], read_shares: Callable[[], Shares]) -> str | 
     return " & ".join(sorted(chosen, key=share.get))
 
 
-def _tokens_of(term: str) -> list[tuple[str, str, bool]]:
+def _tokens_of(term: Term) -> list[tuple[str, str, bool]]:
     """(tsquery item, its text, whether it is a prefix) for each token of a query term."""
-    if not _IS_CJK.match(term) or len(term) == 1:
-        return [(f"'{term}':*", term, True)]
-    return [(f"'{term[i : i + 2]}'", term[i : i + 2], False) for i in range(len(term) - 1)]
+    if term.prefix:
+        return [(f"'{term.text}':*", term.text, True)]
+    if not _IS_CJK.match(term.text):
+        return [(f"'{term.text}'", term.text, False)]
+    text = term.text
+    return [(f"'{text[i : i + 2]}'", text[i : i + 2], False) for i in range(len(text) - 1)]
 
 
 def _vector_column(model, tokens_field: str) -> str:
@@ -197,7 +226,7 @@ def text_search_condition(
 
     An empty Q when the query holds no term.
     """
-    terms = query_terms(query)
+    terms = _terms(query)
     if not terms:
         return Q()
     if connections[using].vendor == "postgresql":
@@ -217,10 +246,10 @@ def text_search_condition(
             condition = Q(_TokensMatch(tokens_field, _tsquery(looked_up)))
         for term in terms:
             if term not in looked_up:
-                condition &= Q(**{f"{tokens_field}__contains": term})
+                condition &= Q(**{f"{tokens_field}__contains": term.text})
         return condition
     condition = Q()
-    for term in terms:
+    for term in query_terms(query):
         any_field = Q()
         for field in raw_fields:
             any_field |= Q(**{f"{field}__icontains": term})

@@ -6,6 +6,7 @@ from django.db import connection, models
 from hotline import token_shares
 from hotline.textsearch import (
     _index_lookup,
+    _terms,
     apply_text_search,
     index_sql,
     query_terms,
@@ -43,7 +44,9 @@ def test_ascii_words_and_digits_are_lowercased_and_fullwidth_folded():
 def test_query_words_become_phrases_of_bigrams():
     assert to_tsquery_text("噪音") == "('噪音')"
     assert to_tsquery_text("工人体育") == "('工人' <-> '人体' <-> '体育')"
-    assert to_tsquery_text("8号院 楼") == "'8':* & ('号院') & '楼':*"
+    # a number against the character after it is whole (building 8, not 80); alone, a prefix
+    assert to_tsquery_text("8号院 楼") == "'8' & ('号院') & '楼':*"
+    assert to_tsquery_text("京a123 8") == "'京':* & 'a123':* & '8':*"
     assert to_tsquery_text("  ，") == ""
     # nothing that could break out of the tsquery syntax survives
     assert to_tsquery_text("a'b & !c | d:*") == "'a':* & 'b':* & 'c':* & 'd':*"
@@ -130,7 +133,7 @@ def test_the_index_looks_up_the_rarest_tokens_until_they_are_selective_enough():
     # each term's rarest token — 上地 (1 %), 299 (uncounted: under 0.5 %), 里小 (7 %) —
     # already expects 3.5e-6 of the rows
     assert (
-        _index_lookup(["上地信", "299", "和平里小区"], lambda: shares)
+        _index_lookup(_terms("上地信 299 和平里小区"), lambda: shares)
         == "'299':* & '上地' & '里小'"
     )
     # the bigrams of one compound's name come together: its number is looked up too
@@ -146,11 +149,14 @@ def test_the_index_looks_up_the_rarest_tokens_until_they_are_selective_enough():
         },
         0.005,
     )
-    assert _index_lookup(["东风地区某小区", "12"], lambda: compound) == "'东风' & '风地' & '12':*"
+    assert (
+        _index_lookup(_terms("东风地区某小区12号")[:2], lambda: compound)
+        == "'东风' & '风地' & '12'"
+    )
     # common tokens only: every one of them narrows, so all are looked up
-    assert _index_lookup(["和平里小区"], lambda: shares) is None
+    assert _index_lookup(_terms("和平里小区"), lambda: shares) is None
     # one token is looked up as it is, without reading the shares
-    assert _index_lookup(["噪音"], lambda: pytest.fail("shares read")) is None
+    assert _index_lookup(_terms("噪音"), lambda: pytest.fail("shares read")) is None
     # a one-letter prefix counts every counted lexeme it starts
     assert Shares({"1a": 0.2, "1b": 0.3, "2": 0.1}, 0.01).of_prefix("1") == pytest.approx(0.51)
 
