@@ -342,6 +342,9 @@ def compute_period(
         )
     start, end = periods.bounds(period)
     policies = policies_for(period)
+    # The override is on the run from its first write: a process that dies mid-way leaves
+    # it for recover_stuck_runs, which redoes the period with the same reason.
+    override = {"override_reason": override_reason, "override_by": actor, "override_at": now}
     run = ScoreRun.objects.create(
         period=period,
         period_start=start,
@@ -349,9 +352,8 @@ def compute_period(
         started_at=now,
         computed_by=actor,
         weights={t: p.as_json() for t, p in policies.items()},
+        **(override if frozen else {}),
     )
-    if frozen:
-        run.override_reason, run.override_by, run.override_at = override_reason, actor, now
     try:
         with transaction.atomic():
             # Two computations of one period queue up here instead of interleaving.

@@ -127,6 +127,35 @@ def test_a_run_whose_process_died_is_redone_with_the_clean_result(
     assert figures() == clean
 
 
+def test_an_override_whose_process_died_is_redone_with_its_reason(
+    published, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    clean = figures()
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # what `except Exception` does not see: the process ends
+
+    monkeypatch.setattr("scoring.compute.build_rows", killed)
+    started = timezone.now() - timedelta(minutes=20)
+    ScoreRun.objects.filter(pk=published.pk).update(started_at=started - timedelta(minutes=1))
+    with pytest.raises(KeyboardInterrupt):
+        compute_period("2026-10", actor=staff.reviewer, override_reason="回访数据补录", now=started)
+    monkeypatch.undo()
+    dead = ScoreRun.objects.filter(period="2026-10").latest("id")
+    assert dead.status == "running" and dead.override_reason == "回访数据补录"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_stuck_runs() == ["2026-10"]
+    redone = ScoreRun.objects.filter(period="2026-10").latest("id")
+    assert redone.pk != dead.pk
+    assert (redone.status, redone.published, redone.override_reason) == (
+        "done",
+        True,
+        "回访数据补录",
+    )
+    assert figures() == clean
+
+
 def test_a_young_running_run_is_left_alone(month):
     run = ScoreRun.objects.create(
         period="2026-10",
