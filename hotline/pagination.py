@@ -26,6 +26,9 @@ cap from a few weeks: on PostgreSQL a search takes windows when the planner expe
 window_from_rows hits (one EXPLAIN, no execution); a rare word, a phrase it underestimates
 or a narrow scope (a street's tickets) gets the plain search and its single GIN bitmap.
 SQLite scans with LIKE, and a window only narrows the scan: it always takes them.
+Sorted any other way (oldest first), the count is still read from the newest windows of the
+model's own newest-first field (Meta.ordering) — any cap + 1 hits answer "more than cap" —
+and the pages come from the plain query.
 """
 
 import json
@@ -146,12 +149,25 @@ class HitsPaginator(CappedPaginator):
     def hits(self) -> list:
         self.newest = []
         field = newest_first_field(self.object_list)
+        other_order = field is None
+        if other_order:  # the model's own newest-first field, if it has one
+            model = self.object_list.model
+            field = newest_first_field(
+                model._default_manager.order_by(*model._meta.ordering, "-pk")
+            )
         if field is None or not self._common():
             return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
-        return self._hits_by_window(field)
+        if not other_order:
+            return self._hits_by_window(self.object_list, field)
+        # Sorted otherwise (oldest first, by deadline…), which cap + 1 hits are read does not
+        # change the count, and the newest come cheapest; the pages then come from the plain
+        # query, or from every hit when they are fewer than the cap.
+        hits = self._hits_by_window(self.object_list.order_by(f"-{field}", "-pk"), field)
+        self.newest = []
+        return hits
 
-    def _hits_by_window(self, field: str) -> list:
-        ids = self.object_list.values_list("pk", flat=True)  # keeps the list's order
+    def _hits_by_window(self, queryset, field: str) -> list:
+        ids = queryset.values_list("pk", flat=True)  # keeps the list's order
         now, upper, days = self.clock(), None, WINDOW_DAYS[0]
         while days is not None:
             lower = now - timedelta(days=days)

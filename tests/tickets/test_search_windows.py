@@ -102,6 +102,18 @@ def test_a_common_word_is_counted_and_paged_from_the_newest_week(
         assert [t.pk for t in paginator.page(3)] == [aged["n20"], aged["n100"]]
 
 
+def test_sorted_oldest_first_a_common_word_is_counted_from_the_newest_week(
+    staff, aged, django_assert_num_queries
+):
+    qs = search_tickets(staff.dispatcher, "噪音").order_by("received_at", "id")
+    paginator = HitsPaginator(qs, 2)
+    with django_assert_num_queries(1) as captured:  # the week's four: more than the cap
+        assert (paginator.count, paginator.capped) == (CAP, True)
+    assert "received_at" in captured.captured_queries[0]["sql"]
+    assert paginator.newest == []  # not this list's order: the pages are the plain query's
+    assert [t.pk for t in paginator.page(1)] == [aged["n400"], aged["n100"]]
+
+
 def test_a_word_thin_this_week_widens_to_where_its_hits_are(staff, aged, django_assert_num_queries):
     qs = Ticket.objects.filter(pk__in=search_tickets(staff.dispatcher, "漏水")).order_by(
         "-received_at", "-id"
