@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "hotline.middleware.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hotline.idle_sessions.IdleSessionMiddleware",
     "hotline.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,10 +273,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Shared call-centre terminals: a session ends after this many idle minutes (every request
-# moves the expiry on).
+# Shared call-centre terminals: a session ends after this many idle minutes (a request moves
+# the expiry on, writing the session at most once a minute: hotline.idle_sessions).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 # The number of full phones one person may reveal per day (SPEC §3).
 PHONE_REVEALS_PER_DAY = env.int("PHONE_REVEALS_PER_DAY", default=60)

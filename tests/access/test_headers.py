@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from hotline import idle_sessions
 from tests.pages.test_walk import CHROMIUM, browser_type_launch_args  # noqa: F401 (fixture)
 from tests.tickets.test_api_tickets import make_ticket
 
@@ -29,15 +30,27 @@ def test_pages_carry_the_policy_and_frame_and_referrer_headers(client, staff):
 
 
 @pytest.mark.django_db
-def test_every_request_moves_the_idle_expiry_and_an_idle_session_ends(client, staff, settings):
+def test_requests_move_the_idle_expiry_once_a_minute_and_an_idle_session_ends(
+    client, staff, settings, monkeypatch
+):
     client.force_login(staff.street)
+    row = Session.objects.get()
+    first = row.expire_date
+    # within a minute of logging in: the session is not written again
     resp = client.get("/inbox/")
-    assert resp.status_code == 200
+    assert resp.status_code == 200 and "sessionid" not in resp.cookies
+    assert Session.objects.get().expire_date == first
+    # a minute later the next request moves the expiry on and sends a fresh cookie
+    later = idle_sessions.clock() + idle_sessions.REFRESH_SECONDS
+    monkeypatch.setattr(idle_sessions, "clock", lambda: later)
+    resp = client.get("/inbox/")
     assert resp.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert Session.objects.get().expire_date > first
     # Idle longer than the configured age: the next request finds no session.
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     resp = client.get("/inbox/")
     assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+    assert not Session.objects.filter(expire_date__gt=timezone.now()).exists()
 
 
 @pytest.mark.browser

@@ -75,8 +75,8 @@ def test_the_list_page_takes_a_fixed_number_of_queries(
     # session, user, unit; the hits' ids (of the last 7 days, then of the days before: see
     # hotline.pagination), the page, its relations by prefetch (category, street, district,
     # lead unit, participations, their units); unread count; the form's choices
-    # (categories, streets); +3 the session's idle expiry (savepoint, update, release)
-    with django_assert_max_num_queries(18) as few:
+    # (categories, streets)
+    with django_assert_max_num_queries(15) as few:
         client.get(reverse("tickets-search"), {"q": "噪音"})
     for _ in range(5):
         dispatched(staff)

@@ -146,7 +146,7 @@ def test_dashboard_renders_in_a_fixed_number_of_queries(computed, staff, django_
     client.get("/dashboard/?period=2026-10")  # warm the session and caches
     # session, user, the header (user's unit, unread count), summaries,
     # ranking, run, trend, districts, overdue, whistles (see tests/scoring/test_dashboard.py)
-    with django_assert_num_queries(11 + 3):  # +3: the session's idle expiry moves on
+    with django_assert_num_queries(11):
         response = client.get("/dashboard/?period=2026-10&group=street")
     assert response.status_code == 200
     html = response.content.decode()
@@ -181,7 +181,7 @@ def test_drill_down_lists_the_exact_tickets(computed, staff, django_assert_num_q
     client.get(url)
     # session, user, the header (user's unit, unread count), unit, cut-off days,
     # count, page, stored figure
-    with django_assert_num_queries(9 + 3):  # +3: the session's idle expiry moves on
+    with django_assert_num_queries(9):
         html = client.get(url).content.decode()
     for i in (1, 2, 3, 4, 6, 8):
         assert t[i].number in html
