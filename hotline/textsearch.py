@@ -137,17 +137,23 @@ class _TokensMatch(Func):
     """
 
     test = "{vector} @@ to_tsquery('simple'::regconfig, {query})"
+    # with a lexeme the row must also hold, in the same lookup (text_search_condition)
+    test_with = "{vector} @@ (to_tsquery('simple'::regconfig, {query}) && {lexeme}::tsquery)"
     output_field = BooleanField()
 
-    def __init__(self, tokens_field: str, tsquery: str):
-        super().__init__(F(tokens_field), Value(tsquery))
+    def __init__(self, tokens_field: str, tsquery: str, lexeme: str | None = None):
+        extra = [Value(f"'{lexeme}'")] if lexeme else []
+        super().__init__(F(tokens_field), Value(tsquery), *extra)
 
     def as_sql(self, compiler, connection, **extra):
-        column, query = self.get_source_expressions()
-        column_sql, column_params = compiler.compile(column)
-        query_sql, query_params = compiler.compile(query)
+        column, query, *lexeme = self.get_source_expressions()
+        column_sql, params = compiler.compile(column)
         vector = column_sql[:-1] + VECTOR_SUFFIX + '"'  # "t"."search_tokens" → …_tsv"
-        return self.test.format(vector=vector, query=query_sql), [*column_params, *query_params]
+        parts = {"vector": vector}
+        for name, expression in (("query", query), *(("lexeme", e) for e in lexeme)):
+            parts[name], more = compiler.compile(expression)
+            params = [*params, *more]
+        return (self.test_with if lexeme else self.test).format(**parts), params
 
 
 class _TokensRecheck(_TokensMatch):
@@ -221,10 +227,14 @@ def text_search_condition(
     tokens_field: str = "search_tokens",
     raw_fields: Sequence[str],
     using="default",
+    lexeme: str | None = None,
 ) -> Q:
     """The condition of apply_text_search as a Q, to combine with others (``|``, ``&``).
 
-    An empty Q when the query holds no term.
+    An empty Q when the query holds no term. On PostgreSQL, ``lexeme`` (one the row's
+    vector holds apart from its words, such as a ticket's '@lead<unit id>') is ANDed into the
+    index lookup: when it is rarer than the words, the GIN scan follows its short list and
+    skips through the words' long ones.
     """
     terms = _terms(query)
     if not terms:
@@ -240,10 +250,10 @@ def text_search_condition(
             lambda: token_shares(model._meta.db_table, _vector_column(model, tokens_field), using),
         )
         if lookup:
-            condition = Q(_TokensMatch(tokens_field, lookup))
+            condition = Q(_TokensMatch(tokens_field, lookup, lexeme))
             condition &= Q(_TokensRecheck(tokens_field, _tsquery(looked_up)))
         else:
-            condition = Q(_TokensMatch(tokens_field, _tsquery(looked_up)))
+            condition = Q(_TokensMatch(tokens_field, _tsquery(looked_up), lexeme))
         for term in terms:
             if term not in looked_up:
                 condition &= Q(**{f"{tokens_field}__contains": term.text})

@@ -80,14 +80,23 @@ def visible_arms(user) -> list[QuerySet]:
     order from the ticket_lead_received index, and those it takes part in. The centre and a
     district have one part, visible_tickets itself.
     """
-    unit = _scope_unit(user)
-    if unit is None or unit.type in (UnitType.CENTRE, UnitType.DISTRICT):
+    unit = arms_unit(user)
+    if unit is None:
         return [visible_tickets(user)]
     taking_part = Participation.objects.filter(unit_id=unit.pk, active=True)
     return [
         Ticket.objects.filter(lead_unit_id=unit.pk),
         Ticket.objects.filter(pk__in=taking_part.values("ticket_id")),
     ]
+
+
+def arms_unit(user):
+    """The street, department or company whose tickets (led, taken part in) are the user's
+    scope; None for the centre, a district and no one."""
+    unit = _scope_unit(user)
+    if unit is None or unit.type in (UnitType.CENTRE, UnitType.DISTRICT):
+        return None
+    return unit
 
 
 def limit_to_visible(rows: QuerySet, user, ticket_field="ticket") -> QuerySet:
