@@ -97,6 +97,8 @@ def test_log_and_dispatch_a_complaint_in_fifteen_keys(console, staff):
     picker = page.locator("#id_dispatch-unit")  # the picker that shows names
     expect(picker).to_be_focused()
     expect(picker).to_have_value(re.compile("三里屯街道"))
+    # the merge list is read after the page loads: wait for it, then count
+    expect(page.locator("#merge-history")).to_contain_text(earlier.number)
     assert page.locator("#merge-history").inner_text().count(earlier.number) == 1
     keys.press("Enter")
     page.wait_for_selector(".messages")
