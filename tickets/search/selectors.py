@@ -4,14 +4,10 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
-    F,
-    Func,
     IntegerField,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -67,35 +63,34 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
     return condition
 
 
+# A unit taking part in more tickets than this (a department summoned all year) searches
+# with the one condition: listing its ids, then reading each, costs more than the scope.
+TAKING_PART_LISTED = 200
+
+
 def search_condition_for(user, q: str) -> Q:
     """What `q` means for this user: the centre may also search callers' phones and names.
 
-    A street, department or company searches its two arms apart (SPEC §16 scope stays the
-    list's filter): its led tickets through the lead lexeme in the words' lookup, and the
-    few it takes part in by id. As one condition inside `id IN (led ∪ taking part)`,
-    PostgreSQL checked the word on every ticket the street ever led (5,103 at two million);
-    the lexeme's list steers the GIN scan to the street's hits.
+    A street searches its two arms apart (SPEC §16 scope stays the list's filter): its led
+    tickets through the lead lexeme in the words' lookup, and the few it takes part in by
+    their ids. As one condition inside `id IN (led ∪ taking part)`, PostgreSQL checked the
+    word on every ticket the street ever led (5,103 at two million); the lexeme's list
+    steers the GIN scan to the street's hits.
     """
     query, caller_fields = parse(q), sees_unmasked_caller(user)
+    plain = search_condition(query, caller_fields=caller_fields)
     unit = arms_unit(user)
     if unit is None or not (query.words or query.last_four) or connection.vendor != "postgresql":
-        return search_condition(query, caller_fields=caller_fields)
-    taking_part = Participation.objects.filter(unit_id=unit.pk, active=True).values("ticket_id")
+        return plain
+    taking_part = list(
+        Participation.objects.filter(unit_id=unit.pk, active=True).values_list(
+            "ticket_id", flat=True
+        )[: TAKING_PART_LISTED + 1]
+    )
+    if len(taking_part) > TAKING_PART_LISTED:
+        return plain
     led = search_condition(query, caller_fields=caller_fields, led_by=unit.pk)
-    return led | (search_condition(query, caller_fields=caller_fields) & Q(_IdIn(taking_part)))
-
-
-class _IdIn(Func):
-    """``<ticket id> = ANY(ARRAY(<subquery>))``. Beside an OR, ``id IN (<subquery>)`` is
-    checked row by row; an array PostgreSQL builds once is read from the primary key, so
-    the two arms of a unit's search are two index scans ORed."""
-
-    template = "%(expressions)s))"
-    arg_joiner = " = ANY(ARRAY("
-    output_field = BooleanField()
-
-    def __init__(self, ticket_ids):
-        super().__init__(F("pk"), Subquery(ticket_ids))
+    return led | (plain & Q(pk__in=taking_part)) if taking_part else led
 
 
 def search_tickets(user, q: str = "") -> QuerySet:
