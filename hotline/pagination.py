@@ -28,7 +28,9 @@ or a narrow scope (a street's tickets) gets the plain search and its single GIN 
 SQLite scans with LIKE, and a window only narrows the scan: it always takes them.
 Sorted any other way (oldest first), the count is still read from the newest windows of the
 model's own newest-first field (Meta.ordering) — any cap + 1 hits answer "more than cap" —
-and the pages come from the plain query.
+and the pages come from the plain query. A plain search that finds more than the cap after
+all (the estimate of a word inside a narrow scope multiplies their shares) reads its pages
+from the windows too, rather than sorting every hit.
 """
 
 import json
@@ -156,7 +158,12 @@ class HitsPaginator(CappedPaginator):
                 model._default_manager.order_by(*model._meta.ordering, "-pk")
             )
         if field is None or not self._common():
-            return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+            hits = list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+            if field is None or other_order or len(hits) <= self.cap:
+                return hits
+            # More hits than the planner expected (a street's word in nearly all its
+            # tickets: the estimate multiplies the word's share by the scope's): the first
+            # pages come from the newest windows, not from a sort of every hit.
         if not other_order:
             return self._hits_by_window(self.object_list, field)
         # Sorted otherwise (oldest first, by deadline…), which cap + 1 hits are read does not

@@ -139,10 +139,14 @@ def test_postgresql_takes_windows_only_for_a_search_it_expects_to_be_common(
     from django.db import connection
 
     monkeypatch.setattr(HitsPaginator, "window_from_rows", 10**9)
-    qs = search_tickets(staff.dispatcher, "噪音")
-    paginator, pages = _pages(qs)
+    qs = search_tickets(staff.dispatcher, "漏水")  # six hits: more than the cap of three
+    rare = search_tickets(staff.dispatcher, "扰民")  # one, yesterday
     windows = connection.vendor != "postgresql"  # SQLite's LIKE scan: always narrowed
-    assert bool(paginator.newest) == windows
+    paginator, pages = _pages(rare)
+    assert bool(paginator.newest) == windows and pages == [[aged["n1"]]]
+    # expected rare, found past the cap: its pages still come from the newest windows
+    paginator, pages = _pages(qs)
+    assert paginator.capped and paginator.newest[:2] == [aged["l5"], aged["l20"]]
     assert sum(pages, []) == list(qs.values_list("pk", flat=True))
     monkeypatch.setattr(HitsPaginator, "window_from_rows", 1)  # an estimate is one row or more
     paginator = HitsPaginator(qs, 2)
