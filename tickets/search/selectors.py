@@ -3,14 +3,7 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Right
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -71,11 +64,12 @@ TAKING_PART_LISTED = 200
 def search_condition_for(user, q: str) -> Q:
     """What `q` means for this user: the centre may also search callers' phones and names.
 
-    A street searches its two arms apart (SPEC §16 scope stays the list's filter): its led
-    tickets through the lead lexeme in the words' lookup, and the few it takes part in by
-    their ids. As one condition inside `id IN (led ∪ taking part)`, PostgreSQL checked the
-    word on every ticket the street ever led (5,103 at two million); the lexeme's list
-    steers the GIN scan to the street's hits.
+    A street (or a department or company taking part in few tickets) searches its two
+    arms apart, while the list keeps its SPEC §16 scope filter: its led tickets through
+    the lead lexeme in the words' lookup, and the few it takes part in by their ids. As
+    one condition inside `id IN (led ∪ taking part)`, PostgreSQL checked the word on every
+    ticket the street ever led (5,103 at two million); the lexeme's list steers the GIN
+    scan to the street's hits.
     """
     query, caller_fields = parse(q), sees_unmasked_caller(user)
     plain = search_condition(query, caller_fields=caller_fields)
