@@ -57,7 +57,11 @@ def _run_tokens(run: str) -> list[str]:
     # Bigrams, then the last character alone: a one-character query (as the prefix of a
     # token) then finds it wherever it stands, and no bigram is ever adjacent to the
     # first bigram of the next run, so phrases never match across punctuation.
-    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+    return _bigrams(run) + [run[-1]]
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def search_tokens(*texts: str) -> str:
@@ -102,12 +106,10 @@ def query_terms(query: str) -> list[str]:
 
 
 def _tsquery_term(term: Term) -> str:
-    if term.prefix:
-        return f"'{term.text}':*"
-    if not _IS_CJK.match(term.text):
-        return f"'{term.text}'"
-    bigrams = [term.text[i : i + 2] for i in range(len(term.text) - 1)]
-    return "(" + " <-> ".join(f"'{b}'" for b in bigrams) + ")"
+    items = [item for item, _text, _prefix in _tokens_of(term)]
+    if term.prefix or not _IS_CJK.match(term.text):
+        return items[0]
+    return "(" + " <-> ".join(items) + ")"  # a word: the phrase of its bigrams
 
 
 def to_tsquery_text(query: str) -> str:
@@ -212,8 +214,7 @@ def _tokens_of(term: Term) -> list[tuple[str, str, bool]]:
         return [(f"'{term.text}':*", term.text, True)]
     if not _IS_CJK.match(term.text):
         return [(f"'{term.text}'", term.text, False)]
-    text = term.text
-    return [(f"'{text[i : i + 2]}'", text[i : i + 2], False) for i in range(len(text) - 1)]
+    return [(f"'{bigram}'", bigram, False) for bigram in _bigrams(term.text)]
 
 
 def _vector_column(model, tokens_field: str) -> str:
