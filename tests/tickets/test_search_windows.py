@@ -31,7 +31,6 @@ def aged(staff, monkeypatch):
     20 days back, three 40–60 days back) and 烟花 (once, 400 days back), each dispatched to
     its street."""
     monkeypatch.setattr(CappedPaginator, "cap", CAP)
-    monkeypatch.setattr(HitsPaginator, "window_from_rows", 0)  # no estimate: always windows
     now = timezone.now()
     made = {}
     for name, content, street, days in [
@@ -126,31 +125,27 @@ def test_a_word_thin_this_week_widens_to_where_its_hits_are(staff, aged, django_
     assert [t.pk for t in paginator.page(2)] == [aged["l40"], aged["l50"]]
 
 
-def test_a_rare_word_goes_from_an_empty_week_to_the_rest(staff, aged, django_assert_num_queries):
+def test_a_rare_word_goes_from_an_empty_week_to_the_plain_query(
+    staff, aged, django_assert_num_queries
+):
     paginator = HitsPaginator(search_tickets(staff.dispatcher, "烟花"), 2)
-    with django_assert_num_queries(2):  # the week (none), then the rest unordered
+    with django_assert_num_queries(2) as captured:  # the week (none), then the plain query
         assert (paginator.count, paginator.capped) == (1, False)
+    week, rest = (q["sql"] for q in captured.captured_queries)
+    assert "received_at" in week and "received_at" not in rest  # no bound: nothing was newer
     assert paginator.hits == [aged["f400"]]
 
 
-def test_postgresql_takes_windows_only_for_a_search_it_expects_to_be_common(
-    staff, aged, monkeypatch
-):
-    from django.db import connection
-
-    monkeypatch.setattr(HitsPaginator, "window_from_rows", 10**9)
-    qs = search_tickets(staff.dispatcher, "漏水")  # six hits: more than the cap of three
-    rare = search_tickets(staff.dispatcher, "扰民")  # one, yesterday
-    windows = connection.vendor != "postgresql"  # SQLite's LIKE scan: always narrowed
+def test_every_newest_first_search_takes_the_windows(staff, aged):
+    # whatever the planner would expect of the word: a rare one (扰民, once, yesterday) and
+    # one past the cap (漏水, six) both read their newest hits in order from the windows
+    rare = search_tickets(staff.dispatcher, "扰民")
     paginator, pages = _pages(rare)
-    assert bool(paginator.newest) == windows and pages == [[aged["n1"]]]
-    # expected rare, found past the cap: its pages still come from the newest windows
+    assert paginator.newest == [aged["n1"]] and pages == [[aged["n1"]]]
+    qs = search_tickets(staff.dispatcher, "漏水")
     paginator, pages = _pages(qs)
     assert paginator.capped and paginator.newest[:2] == [aged["l5"], aged["l20"]]
     assert sum(pages, []) == list(qs.values_list("pk", flat=True))
-    monkeypatch.setattr(HitsPaginator, "window_from_rows", 1)  # an estimate is one row or more
-    paginator = HitsPaginator(qs, 2)
-    assert paginator.count == CAP and len(paginator.newest) == CAP + 1
 
 
 def test_a_streets_user_never_counts_another_streets_hits(staff, aged):

@@ -95,7 +95,10 @@ def test_texts_and_webhooks_wait_for_the_broker_and_then_go_out(flow, staff, own
             )
         finally:
             os.kill(proc.pid, signal.SIGCONT)
-        assert took_intake < 2 and took_dispatch < 2, (took_intake, took_dispatch)
+        # One wait for the broker at most (PUBLISH_TIMEOUT, then the breaker is open), never
+        # two: 1.55 s alone, 2.006 s once late in a full run on a 2-core machine.
+        once = delivery.PUBLISH_TIMEOUT + 1
+        assert took_intake < once and took_dispatch < once, (took_intake, took_dispatch)
         # Nothing went out, nothing is lost: rows pending in the tables and the outbox.
         assert server.requests == []
         assert TextMessage.objects.get(ticket=ticket).status == "pending"
