@@ -7,7 +7,8 @@
 Starts gunicorn (2 sync workers, the project's settings plus the bare endpoint of
 scripts/bench/bare_site.py) on 127.0.0.1:18015, then alternates the two endpoints twice,
 each for --seconds with --clients keep-alive clients, and prints requests a second (the
-median of the two turns). Tickets it logs stay in the bench database (today's numbers).
+median of the two turns). Each intake names a street and a leaf category drawn at random,
+as calls do. Tickets it logs stay in the bench database (today's numbers).
 """
 
 import argparse
@@ -27,8 +28,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PORT = 18015
 
 
-def token_and_body():
-    """A token for the bench operator and a valid intake body (run before gunicorn)."""
+def token_and_bodies():
+    """A token for the bench operator, and the streets and leaf categories an intake body
+    draws from (run before gunicorn): a call names one street and one fault of many, so the
+    likely repeats it is answered with are a street's, not every ticket the bench logged."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
     import django
@@ -43,15 +46,12 @@ def token_and_body():
         username="bench-operator", defaults={"unit": centre, "role": Role.OPERATOR}
     )
     token, _ = Token.objects.get_or_create(user=user)
-    street = Unit.objects.filter(type=UnitType.STREET).order_by("code").first()
-    category = Category.objects.filter(default_urgency__isnull=False).order_by("code").first()
-    return token.key, {
-        "kind": "complaint",
-        "category": category.code,
-        "street": street.code,
-        "address": street.name + "某小区",
-        "content": "楼下餐馆夜间噪音扰民，希望尽快处理。",
-    }
+    streets = list(
+        Unit.objects.filter(type=UnitType.STREET, active=True).values_list("code", "name")
+    )
+    leaves = Category.objects.filter(default_urgency__isnull=False, active=True)  # is_leaf
+    categories = list(leaves.values_list("code", flat=True))
+    return token.key, streets, categories
 
 
 def load(path, token, body_for, seconds, clients):
@@ -89,7 +89,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
-    token, body = token_and_body()
+    token, streets, categories = token_and_bodies()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "scripts.bench.bare_site"}
     server = subprocess.Popen(
         [
@@ -116,7 +116,15 @@ def main():
         rng = random.Random(15)
 
         def intake_body():
-            return {**body, "caller_phone": f"139{rng.randrange(10**8):08d}"}
+            code, name = rng.choice(streets)
+            return {
+                "kind": "complaint",
+                "category": rng.choice(categories),
+                "street": code,
+                "address": name + "某小区",
+                "content": "楼下餐馆夜间噪音扰民，希望尽快处理。",
+                "caller_phone": f"139{rng.randrange(10**8):08d}",
+            }
 
         runs = {"bare": [], "intake": []}
         for _ in range(2):
