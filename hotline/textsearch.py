@@ -260,12 +260,22 @@ def text_search_condition(
                 condition &= Q(**{f"{tokens_field}__contains": term.text})
         return condition
     condition = Q()
-    for term in query_terms(query):
+    for term in terms:
         any_field = Q()
         for field in raw_fields:
-            any_field |= Q(**{f"{field}__icontains": term})
+            any_field |= Q(**_raw_lookup(field, term))
         condition &= any_field
     return condition
+
+
+def _raw_lookup(field: str, term: Term) -> dict:
+    """The term over the raw text where there is no token index (SQLite): a Chinese run
+    as a substring; an ASCII word from a word's start, and, when not a prefix, whole — so
+    9号楼 finds building 9 and not 19 or 90, as the tokens do on PostgreSQL."""
+    if _IS_CJK.match(term.text):
+        return {f"{field}__icontains": term.text}
+    end = "" if term.prefix else "([^0-9a-z]|$)"
+    return {f"{field}__iregex": f"(^|[^0-9a-z]){re.escape(term.text)}{end}"}
 
 
 def apply_text_search(

@@ -17,20 +17,53 @@ from django.utils.translation import gettext_lazy as _
 # Mainland mobile, or a landline: optional area code (0 + 2-3 digits), 7-8 digits, extension.
 # ASCII digits only ([0-9], not \d, which also takes "١" or "３"): what is stored is dialled.
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-LANDLINE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$")
-# For the OpenAPI schema: a number as it is stored (spaces and brackets of a dictated number
-# are also taken, and dropped), or empty where the phone is optional.
-PHONE_PATTERN = f"^$|{MOBILE.pattern}|{LANDLINE.pattern}"
+_AREA, _LINE, _EXT = r"0[0-9]{2,3}-?", r"[2-9][0-9]{6,7}", r"-[0-9]{1,6}"
+LANDLINE = re.compile(rf"^(?P<area>{_AREA})?(?P<line>{_LINE})(?P<ext>{_EXT})?$")
+# For the OpenAPI schema: a number as it is typed (spaces and brackets of a dictated number,
+# and a country code, are also taken, and dropped), or empty where the phone is optional.
+PHONE_PATTERN = rf"^$|{MOBILE.pattern}|^({_AREA})?{_LINE}({_EXT})?$"
 PHONE_MAX = 20
 PHONE_MESSAGE = _("电话号码格式不正确：手机号为11位（1开头），固话为区号加7-8位号码")
+# A landline dictated without its area code is one of the city's own (Beijing's is 010).
+LOCAL_AREA_CODE = "010"
+_COUNTRY = re.compile(r"^(?:\+|00)86-?")
 
 
 def normalize_phone(value: str) -> str:
-    """The digits (and dashes) of a dictated number, or ValidationError; "" stays ""."""
+    """The one stored form of a dictated number, or ValidationError; "" stays "".
+
+    A number is stored one way however it was said, so that search and the caller's
+    history find it: no spaces, brackets or country code (+86, 0086); a landline always
+    with its area code and no dash after it (010-6472 1234 and 64721234 are 01064721234);
+    an extension keeps its dash (01064721234-12).
+    """
     phone = re.sub(r"[\s()（）]", "", value or "")
-    if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
+    country = _COUNTRY.match(phone)
+    if country:  # +86 138…, +86 10 6472 1234: the area code then loses its leading 0
+        rest = phone[country.end() :]
+        phone = rest if MOBILE.match(rest) or rest.startswith("0") else "0" + rest
+    if not phone or MOBILE.match(phone):
+        return phone
+    landline = LANDLINE.match(phone)
+    if not landline:
         raise ValidationError(PHONE_MESSAGE, code="phone")
-    return phone
+    area = (landline["area"] or LOCAL_AREA_CODE).rstrip("-")
+    return area + landline["line"] + (landline["ext"] or "")
+
+
+def phone_forms(typed: str) -> list[str]:
+    """The stored forms a run of digits typed into a search box may have: itself (a ticket
+    number), and its normalized form when it is a phone (64721234 → also 01064721234)."""
+    forms = [typed]
+    # a search box drops the "+" of +86…, so 86 followed by a mobile is read as one too
+    for said in (typed, "+" + typed) if typed.startswith("86") else (typed,):
+        try:
+            stored = normalize_phone(said)
+        except ValidationError:
+            continue
+        if stored and stored not in forms:
+            forms.append(stored)
+    return forms
 
 
 # --- Text -----------------------------------------------------------------------------------

@@ -197,13 +197,20 @@ def _assign_lead(ticket, unit, now):
     ticket.overdue = False
     ticket.status = Status.DISPATCHED
     ticket.save()
-    if unit.type == UnitType.STREET and unit.district_id:
-        Participation.objects.get_or_create(
+    district_id = unit.district_id if unit.type == UnitType.STREET else None
+    # A redispatch elsewhere ends the earlier district's copy: it no longer sees the ticket.
+    copies = Participation.objects.filter(ticket=ticket, role=Participation.Role.COPY)
+    copies.exclude(unit_id=district_id).filter(active=True).update(active=False)
+    if district_id:
+        copy, made = Participation.objects.get_or_create(
             ticket=ticket,
-            unit_id=unit.district_id,
+            unit_id=district_id,
             role=Participation.Role.COPY,
             defaults={"created_at": now},
         )
+        if not made and not copy.active:  # back to a district it had left
+            copy.active = True
+            copy.save(update_fields=["active"])
 
 
 def _unit(code, field):

@@ -110,12 +110,26 @@ def test_validation_errors_name_the_field(staff, api, change, field):
     assert Ticket.objects.count() == before
 
 
-@pytest.mark.parametrize("phone", ["010-65123456", "65123456", "0755-8888888-123", "15000000000"])
-def test_landlines_and_mobiles_are_accepted(staff, api, phone):
+@pytest.mark.parametrize(
+    "phone, stored",
+    [
+        ("010-65123456", "01065123456"),
+        ("010 6512 3456", "01065123456"),
+        ("65123456", "01065123456"),  # a local landline: Beijing's area code
+        ("+86 10 6512 3456", "01065123456"),
+        ("0755-8888888-123", "07558888888-123"),  # the extension keeps its dash
+        ("15000000000", "15000000000"),
+        ("+86 150 0000 0000", "15000000000"),
+        ("0086-15000000000", "15000000000"),
+    ],
+)
+def test_landlines_and_mobiles_are_accepted_and_stored_one_way(staff, api, phone, stored):
     resp = api(staff.operator).post(
         "/api/v1/tickets/", {**BODY, "caller_phone": phone}, format="json"
     )
     assert resp.status_code == 201, resp.json()
+    assert resp.json()["caller_phone"] == stored
+    assert Ticket.objects.get(number=resp.json()["number"]).caller_phone == stored
 
 
 def test_urgency_change_with_reason_and_backdated_receipt(staff, api):
@@ -256,3 +270,18 @@ def test_list_query_count_does_not_grow_with_page_size(staff, api, django_assert
     assert counts[5] == counts[50]
     row = next(r for r in resp.json()["results"] if r["co_units"])
     assert row["co_units"] == ["110101-CGZF"]
+
+
+def test_phones_stored_before_the_one_form_are_migrated_to_it(staff):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tickets.migrations.0010_phones_stored_one_way")
+    dashed = make_ticket(staff, caller_phone="010-64721234")
+    local = make_ticket(staff, caller_phone="64725678")
+    mobile = make_ticket(staff, caller_phone="13812345678")
+    migration.normalize(apps, None)
+    stored = dict(Ticket.objects.values_list("pk", "caller_phone"))
+    assert stored[dashed.pk] == "01064721234" and stored[local.pk] == "01064725678"
+    assert stored[mobile.pk] == "13812345678"

@@ -10,6 +10,7 @@ from hotline.models import Unit, UnitType
 from tests.conftest import leaf
 from tickets import actions, routing
 from tickets.models import Participation, Status, Ticket, TimeLimitPolicy
+from tickets.selectors import visible_tickets
 
 pytestmark = pytest.mark.django_db
 BJ = ZoneInfo("Asia/Shanghai")
@@ -73,6 +74,29 @@ def test_a_street_dispatch_copies_its_district(flow):
     ticket = flow.dispatched(unit="110101001", co_units=())
     parts = list(ticket.participations.values_list("unit__code", "role", "active"))
     assert parts == [("110101", Participation.Role.COPY, True)]
+
+
+def test_a_redispatch_to_another_district_ends_the_first_districts_copy(flow):
+    """Found by an audit: 东城 kept reading a ticket the dispatcher had moved to 西城."""
+    staff = flow.staff
+    ticket = flow.dispatched(unit="110101001", co_units=())
+    at = ticket.dispatched_at + timedelta(hours=1)
+    actions.return_ticket(actor=staff.street, ticket=ticket, reason="不属本区", now=at)
+    actions.review_return(
+        actor=staff.dispatcher, ticket=ticket, accept=True, unit="110102001", now=at
+    )
+    parts = set(ticket.participations.values_list("unit__code", "role", "active"))
+    assert parts == {("110101", "copy", False), ("110102", "copy", True)}
+    seen_by = lambda user: visible_tickets(user).filter(pk=ticket.pk).exists()  # noqa: E731
+    assert not seen_by(staff.district) and seen_by(staff.other_district)
+    # and back: the first district's copy comes back, the second's ends
+    at += timedelta(hours=1)
+    xicheng = flow.user_of("110102001")
+    actions.return_ticket(actor=xicheng, ticket=ticket, reason="不属本区", now=at)
+    actions.review_return(
+        actor=staff.dispatcher, ticket=ticket, accept=True, unit="110101002", now=at
+    )
+    assert seen_by(staff.district) and not seen_by(staff.other_district)
 
 
 def test_a_department_dispatch_copies_no_one(flow):

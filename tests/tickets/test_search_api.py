@@ -21,7 +21,12 @@ def test_parse_sorts_what_was_typed():
     assert q.last_four == ["5678"]
     assert q.words == ["噪音", "工人体育场"]
     assert parse("010-6512-3456").numbers == ["01065123456"]
-    assert parse("王建国").name == "王建国" and parse("王建国").words == ["王建国"]
+    assert parse("王建国").names == ["王建国"] and parse("王建国").words == ["王建国"]
+    assert parse("王建国 8号院").names == ["王建国"]
+    # a landline in groups is one phone; two runs that make no phone stay apart
+    assert parse("010 6472 1234").numbers == ["01064721234"]
+    assert parse("010-6472 1234").numbers == ["01064721234"]
+    assert parse("8000 5678").last_four == ["8000", "5678"]
     assert parse("8号院").words == ["8号院"] and not parse("，。")
     assert parse("b00000012345").numbers == ["B00000012345"]  # imported numbers
 
@@ -93,6 +98,31 @@ def test_the_centre_finds_by_number_phone_last_four_name_and_words(staff, api, t
     assert _numbers(client, q="工人体育场北路8号院") == _n(tickets, "noise")  # an address
     assert _numbers(client, q="噪音 停车") == _n(tickets, "parking")  # every word
     assert _numbers(client, q="噪音 5678") == []
+
+
+def test_a_phone_is_found_however_it_is_typed(staff, api, tickets):
+    """Found in the demo: 010-64721234 was stored with its dash and missed by 01064721234,
+    64721234 and +86…; intake now stores one form (hotline.validation.normalize_phone)."""
+    client = api(staff.dispatcher)
+    body = {"kind": "complaint", "category": tickets["leak"].category.code}
+    body |= {"content": "暖气不热", "caller_phone": "010-6472 1234"}
+    made = client.post("/api/v1/tickets/", body, format="json").json()["number"]
+    for typed in ["010-64721234", "01064721234", "64721234", "010 6472 1234", "+86 10 64721234"]:
+        assert _numbers(client, q=typed) == [made], typed
+    history = client.get("/api/v1/callers/64721234/tickets/").json()
+    assert [row["number"] for row in history] == [made]
+    for typed in ["+8613811112222", "+86 138 1111 2222"]:
+        assert _numbers(client, q=typed) == _n(tickets, "elsewhere", "noise"), typed
+
+
+def test_a_callers_name_goes_with_other_words(staff, api, tickets):
+    """宋女士 锦绣园 found nothing: a name was tried only as the query's one word."""
+    client = api(staff.dispatcher)
+    assert _numbers(client, q="王建国 噪音") == _n(tickets, "noise")
+    assert _numbers(client, q="噪音 王建国") == _n(tickets, "noise")
+    assert _numbers(client, q="王建国 漏水") == []  # the name's ticket must hold the word
+    assert _numbers(client, q="李女士 漏水 5678") == _n(tickets, "leak")
+    assert _numbers(api(staff.street), q="王建国 噪音") == []  # names are the centre's
 
 
 def test_filters_and_sort_narrow_the_search(staff, api, tickets):

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from hotline.textsearch import query_terms
+from hotline.validation import LANDLINE, MOBILE, phone_forms
 
 # Digits with the separators people type in phone numbers: 010-6512 3456, 138 0013 8000.
 _DIGITS = re.compile(r"^\+?[\d\- ]+$")
@@ -16,30 +17,42 @@ MAX_QUERY = 100
 @dataclass
 class Query:
     """`numbers` match a ticket number or a whole phone; `last_four` a phone's last four
-    digits; `words` go to the Chinese text search; `name` may be a caller's name."""
+    digits; `words` go to the Chinese text search; `names` are the words that may be a
+    caller's name (宋女士 锦绣园: the caller 宋女士 at 锦绣园, or both words in the text)."""
 
     numbers: list[str] = field(default_factory=list)
     last_four: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
-    name: str = ""
+    names: list[str] = field(default_factory=list)
 
     def __bool__(self):
         return bool(self.numbers or self.last_four or self.words)
 
 
 def _join_digit_groups(parts):
-    """A mobile typed in groups (138 0013 8000) is one phone, not three numbers."""
+    """A phone typed in groups (138 0013 8000, 010 6472 1234, +86 138 0013 8000) is one
+    phone, not several numbers: two to four neighbouring runs of digits join when together
+    they make a mobile or a landline with its area code."""
     out, i = [], 0
     while i < len(parts):
-        group = parts[i : i + 3]
-        if [len(p) for p in group] == [3, 4, 4] and all(p.isdigit() for p in group):
-            if group[0].startswith("1"):
-                out.append("".join(group))
-                i += 3
-                continue
-        out.append(parts[i])
-        i += 1
+        for n in (4, 3, 2):
+            group = parts[i : i + n]
+            joined = "".join(group).replace("-", "")
+            if len(group) == n and joined.isdigit() and _is_whole_phone(joined):
+                out.append(joined)
+                i += n
+                break
+        else:
+            out.append(parts[i])
+            i += 1
     return out
+
+
+def _is_whole_phone(digits):
+    """A mobile or a landline with its area code, with or without China's 86 before it."""
+    if digits.startswith("86") and len(phone_forms(digits)) > 1:
+        return True
+    return bool(MOBILE.match(digits)) or (digits.startswith("0") and bool(LANDLINE.match(digits)))
 
 
 def parse(text: str) -> Query:
@@ -62,6 +75,5 @@ def parse(text: str) -> Query:
             continue
         if query_terms(part):
             query.words.append(part)
-    if len(query.words) == 1 and _NAME.match(query.words[0]):
-        query.name = query.words[0]
+    query.names = [word for word in query.words if _NAME.match(word)]
     return query

@@ -9,6 +9,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from hotline.textsearch import text_search_condition
+from hotline.validation import phone_forms
 
 from ..lifecycle import OPEN_STATES
 from ..models import Participation, Ticket
@@ -40,7 +41,7 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
     for digits in query.numbers:
         one = Q(number=digits)
         if caller_fields and digits.isdigit():
-            one |= Q(caller_phone=digits)
+            one |= Q(caller_phone__in=phone_forms(digits))
         condition &= one
     for digits in query.last_four:
         one = _words([digits], lexeme)
@@ -50,8 +51,10 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
         condition &= one
     if query.words:
         words = _words(query.words, lexeme)
-        if caller_fields and query.name:
-            words |= Q(caller_name=query.name)
+        for name in query.names if caller_fields else ():
+            # this word the caller's name, the others (if any) words of the text
+            rest = [word for word in query.words if word != name]
+            words |= Q(caller_name=name) & (_words(rest, lexeme) if rest else Q())
         condition &= words
     return condition
 
@@ -99,7 +102,9 @@ def caller_history(phone: str, *, now=None, days: int = 365) -> QuerySet:
         When(status__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     return (
-        Ticket.objects.filter(caller_phone=phone, received_at__gte=now - timedelta(days=days))
+        Ticket.objects.filter(
+            caller_phone__in=phone_forms(phone), received_at__gte=now - timedelta(days=days)
+        )
         .select_related("category", "street", "lead_unit")
         .alias(open_first=open_first)
         .order_by("open_first", "-received_at", "-id")
