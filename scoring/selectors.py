@@ -3,17 +3,14 @@
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hotline.models import Role, Unit, UnitType
+from hotline.models import Unit, UnitType
 from tickets.models import Satisfaction, Ticket
-from tickets.selectors import visible_tickets
+from tickets.selectors import scope_unit, visible_tickets
 
 from . import periods
 from .compute import volume_tickets
-from .models import Group, ScoreRun, UnitScore, WhistleScore
+from .models import GROUP_OF_TYPE, Group, ScoreRun, UnitScore, WhistleScore
 from .summary_models import PeriodSummary
-
-READER_ROLES = {Role.LEADER, Role.REVIEWER, Role.ADMIN}
-
 
 # --- who reads which units' figures (SPEC §16): the one rule ----------------------------------
 
@@ -23,19 +20,18 @@ CITY, DISTRICT, OWN, NOTHING = "city", "district", "own", "nothing"
 def score_scope(user) -> tuple[str, int | None]:
     """(scope, unit id): the city; a district and the units in it; one unit; or nothing.
 
-    The centre, reviewers and admins read the city. A leader reads what their unit sees: the
-    city from the centre (or with no unit), a district from a district. District staff read
-    their district's units; any other unit's staff their own row.
+    The unit is the one whose tickets the user reads (tickets.selectors.scope_unit), so one
+    rule decides both: a person with no unit, no role, or a role that does not fit their unit
+    (hotline.roles.unit_refusal: a reviewer placed in a street, a leader with no unit) reads
+    nothing. Then the unit decides: the centre (every role in it, its leaders included) reads
+    the city; a district (its leader and its staff) the district and the units in it; a
+    street, department or company its own row.
     """
-    if not user.is_authenticated:
-        return NOTHING, None
-    unit = getattr(user, "unit", None)
-    if unit is not None and unit.type == UnitType.CENTRE:
-        return CITY, None
-    if user.role in (Role.REVIEWER, Role.ADMIN) or (user.role == Role.LEADER and unit is None):
-        return CITY, None
+    unit = scope_unit(user)
     if unit is None:
         return NOTHING, None
+    if unit.type == UnitType.CENTRE:
+        return CITY, None
     if unit.type == UnitType.DISTRICT:
         return DISTRICT, unit.pk
     return OWN, unit.pk
@@ -66,12 +62,18 @@ def visible_score_units(user) -> QuerySet:
 
 
 def opens_dashboard(user) -> bool:
-    """The dashboard is for leaders, reviewers, admins and the centre (within their scope)."""
-    if not user.is_authenticated:
-        return False
-    unit = getattr(user, "unit", None)
-    in_centre = unit is not None and unit.type == UnitType.CENTRE
-    return (user.role in READER_ROLES or in_centre) and score_scope(user)[0] != NOTHING
+    """Everyone with a scope opens the dashboard (SPEC §16), narrowed to that scope: the
+    centre the city, a district its units, any other unit its own row."""
+    return score_scope(user)[0] != NOTHING
+
+
+def own_group(user) -> str | None:
+    """The peer group of the user's own row, for a unit that reads only that row."""
+    scope, _unit_id = score_scope(user)
+    if scope != OWN:
+        return None
+    group = GROUP_OF_TYPE.get(user.unit.type)
+    return group.value if group else None
 
 
 def reads_all_scores(user) -> bool:

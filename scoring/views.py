@@ -30,8 +30,9 @@ HEADLINE = [
 
 
 def _reader(request):
+    """Everyone whose role fits their unit reads the dashboard within their scope (§16)."""
     if not selectors.opens_dashboard(request.user):
-        raise PermissionDenied(_("只有领导、审核员、管理员和热线中心可以查看考核看板"))
+        raise PermissionDenied(_("您的账号没有所属单位或角色与单位不符，不能查看考核看板"))
 
 
 def _period(request):
@@ -45,7 +46,8 @@ def _period(request):
 
 
 def _group(request):
-    group = request.GET.get("group") or Group.STREET
+    # A unit that reads only its own row opens on its own peer group.
+    group = request.GET.get("group") or selectors.own_group(request.user) or Group.STREET
     if group not in Group.values:
         raise Http404(_("没有这个排名组"))
     return group

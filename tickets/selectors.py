@@ -31,11 +31,11 @@ def _unit_ticket_ids(unit, *, statuses=None, roles=None):
 
 def sees_every_ticket(user) -> bool:
     """The centre's people (any role that fits the centre) see every ticket."""
-    unit = _scope_unit(user)
+    unit = scope_unit(user)
     return unit is not None and unit.type == UnitType.CENTRE
 
 
-def _scope_unit(user):
+def scope_unit(user):
     """The unit whose view this user reads, or None: no unit, no role, or a role that breaks
     the rule of roles in units (hotline/roles.py) sees nothing."""
     unit = getattr(user, "unit", None)
@@ -58,7 +58,7 @@ def visible_tickets(user) -> QuerySet:
     participation, so outside the centre they are never matched.
     """
     qs = Ticket.objects.all()
-    unit = _scope_unit(user)
+    unit = scope_unit(user)
     if unit is None:
         return qs.none()
     if unit.type == UnitType.CENTRE:
@@ -93,7 +93,7 @@ def visible_arms(user) -> list[QuerySet]:
 def arms_unit(user):
     """The street, department or company whose tickets (led, taken part in) are the user's
     scope; None for the centre, a district and no one."""
-    unit = _scope_unit(user)
+    unit = scope_unit(user)
     if unit is None or unit.type in (UnitType.CENTRE, UnitType.DISTRICT):
         return None
     return unit

@@ -35,7 +35,9 @@ class RankingPagination(Pagination):
 class ScoreList(generics.ListAPIView):
     """A period's ranked rows; unranked units (too few valid callbacks) come last, rank null.
 
-    Leaders, reviewers, admins and centre staff read every unit; unit staff only their own.
+    Rows within the reader's scope (scoring.selectors.score_scope, SPEC §16): the centre's
+    people read every unit, a district's leader and staff its units, any other unit's staff
+    their own row; a person whose role does not fit their unit reads none.
     """
 
     serializer_class = UnitScoreSerializer

@@ -281,27 +281,6 @@ class OwnNotification(Rule):
 
 
 @dataclass
-class ScoreReaders(Rule):
-    """Scores pages: the centre and leaders read; everyone else is refused.
-    (Which rows a district leader reads is the scoring selector's business.)"""
-
-    kwargs_from: object = None
-
-    def probe(self, world, name):
-        kwargs = self.kwargs_from(world) if self.kwargs_from else {}
-        url = self.url(world, name, **kwargs)
-        for who, spec in PEOPLE.items():
-            resp = request(client_for(world, who), self.method, url)
-            if spec is None:
-                check_signed_out(resp, url, (name, who))
-            elif who in CENTRE or spec[0] == "leader":
-                # 404: no period computed in this world yet.
-                assert resp.status_code in (200, 404), (name, who, resp.status_code)
-            else:
-                assert resp.status_code == 403, (name, who, resp.status_code)
-
-
-@dataclass
 class AdminSite(Rule):
     """Django's admin: only staff accounts (our admins) get in; others go to its login."""
 

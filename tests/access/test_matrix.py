@@ -15,9 +15,11 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from hotline.knowledge.models import Article, ArticleEvent
 from hotline.models import Role
+from scoring import periods
 from scoring.topics.models import Topic, TopicEvent, TopicProgress
 from tickets import lifecycle
 from tickets.attachments.models import Attachment
@@ -29,7 +31,6 @@ from .rules import (
     OwnNotification,
     Public,
     Roles,
-    ScoreReaders,
     SignedIn,
     TicketList,
     TicketRead,
@@ -67,8 +68,26 @@ pytestmark = pytest.mark.django_db
 CENTRE_DESK = {Role.OPERATOR, Role.DISPATCHER}
 
 
-def _period(world):
-    return {"period": "2025-10", "code": "110101001", "measure": "volume"}
+# The world's tickets are dispatched now and it sets no cut-off day: calendar months.
+DRILL_PERIOD = periods.period_of(timezone.now(), {})
+
+
+def _drill(code, readers, keys):
+    """The volume drill-down of `code`: its readers list exactly `keys`; others get 404."""
+    return {
+        "kwargs": {"period": DRILL_PERIOD, "code": code, "measure": "volume"},
+        "allowed": CENTRE | readers,
+        "refused": (404,),
+        "kind": "tickets",
+        "sees": {who: keys for who in CENTRE | readers},
+    }
+
+
+DRILLS = [
+    _drill("110101001", {"leader_dongcheng", "district", "street"}, {"own", "secret"}),
+    _drill("110101", {"leader_dongcheng", "district"}, {"own", "secret"}),
+    _drill("110102001", {"xicheng"}, {"other"}),
+]
 
 
 PROPOSAL = {
@@ -145,7 +164,9 @@ RULES = {
     "api-notifications": SignedIn(),
     "api-notifications-read-all": SignedIn(method="POST"),
     "api-notification-read": OwnNotification(),
-    # --- scores (the scoring selector narrows rows; here: who is let in) ------------------
+    # --- scores (§16): everyone whose role fits their unit, within their scope: the centre
+    # the city, a district its units, any other unit its own row. The scoring selector
+    # narrows the rows; a unit outside the scope is a 404, its tickets never named --------
     "scores": SignedIn(),
     "scores-compute": Roles(
         roles=frozenset({Role.ADMIN, Role.REVIEWER}), method="POST", ok=(200, 400, 409)
@@ -153,10 +174,13 @@ RULES = {
     "scores-publish": Roles(
         roles=frozenset({Role.ADMIN, Role.REVIEWER}), method="POST", ok=(200, 400, 404, 409)
     ),
-    "scoring:dashboard": ScoreReaders(),
-    "scoring:ranking-export": ScoreReaders(kwargs={"fmt": "csv"}),
-    "scoring:drill": ScoreReaders(kwargs_from=_period),
-    "scoring:drill-export": ScoreReaders(kwargs_from=lambda w: {**_period(w), "fmt": "csv"}),
+    "scoring:dashboard": People(),
+    # 404: no period computed in this world (rows by scope: tests/scoring/test_score_scope.py)
+    "scoring:ranking-export": People(kwargs={"fmt": "csv"}, ok=(200, 404)),
+    "scoring:drill": Several(*(People(**drill) for drill in DRILLS)),
+    "scoring:drill-export": Several(
+        *(People(**{**drill, "kwargs": {**drill["kwargs"], "fmt": "csv"}}) for drill in DRILLS)
+    ),
     # --- Open311: public, so never personal data -----------------------------------------
     **{
         f"open311:{name}": Public()

@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
+from django.test import Client
+
 from hotline.models import Unit
 from tests.conftest import leaf
 from tickets import actions
@@ -72,3 +74,10 @@ def full(staff, user, unit, day, cb_day, **answers):
     t = worked(t, user, at(day, 9))
     t = replied(t, user, at(day, 15))
     return callback(staff, t, at(cb_day, 10), **answers)
+
+
+def browser(user):
+    """A page client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from scoring.compute import compute_period, publish_period
 from scoring.models import ScoreRun
 from tests.scoring.conftest import DISTRICT, S1, S2
+from tests.scoring.flows import browser
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +19,6 @@ pytestmark = pytest.mark.django_db
 def computed(month):
     compute_period("2026-10")
     return month
-
-
-def _browser(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -142,7 +137,7 @@ def test_schema_documents_the_scores_endpoints(api, staff):
 
 
 def test_dashboard_renders_in_a_fixed_number_of_queries(computed, staff, django_assert_num_queries):
-    client = _browser(staff.leader)
+    client = browser(staff.leader)
     client.get("/dashboard/?period=2026-10")  # warm the session and caches
     # session, user, the header (user's unit, unread count), summaries,
     # ranking, run, trend, districts, overdue, whistles (see tests/scoring/test_dashboard.py)
@@ -157,16 +152,17 @@ def test_dashboard_renders_in_a_fixed_number_of_queries(computed, staff, django_
 
 
 def test_dashboard_extras_district_group(computed, staff):
-    html = _browser(staff.leader).get("/dashboard/?period=2026-10&group=district").content
+    html = browser(staff.leader).get("/dashboard/?period=2026-10&group=district").content
     html = html.decode()
     assert "东城区" in html and "80.20" in html
     # 万人诉求比: 14 tickets / 708,829 residents × 10,000 = 0.1975…
     assert "0.20" in html
 
 
-@pytest.mark.parametrize("who", ["street", "dept"])
-def test_dashboard_is_closed_to_unit_staff(staff, who):
-    assert _browser(getattr(staff, who)).get("/dashboard/").status_code == 403
+@pytest.mark.parametrize("who", ["street", "dept", "district"])
+def test_dashboard_opens_to_unit_staff_on_their_own_rows(staff, who):
+    # SPEC §16: what they read is narrowed (tests/scoring/test_score_scope.py).
+    assert browser(getattr(staff, who)).get("/dashboard/").status_code == 200
 
 
 def test_dashboard_needs_a_login():
@@ -176,7 +172,7 @@ def test_dashboard_needs_a_login():
 
 def test_drill_down_lists_the_exact_tickets(computed, staff, django_assert_num_queries):
     t = computed
-    client = _browser(staff.leader)
+    client = browser(staff.leader)
     url = f"/dashboard/drill/2026-10/{S1}/valid_callbacks/"
     client.get(url)
     # session, user, the header (user's unit, unread count), unit, cut-off days,
@@ -201,7 +197,7 @@ def test_drill_down_lists_the_exact_tickets(computed, staff, django_assert_num_q
 
 
 def test_ranking_exports_open_with_the_right_rows(computed, staff):
-    client = _browser(staff.leader)
+    client = browser(staff.leader)
     xlsx = client.get("/dashboard/ranking.xlsx?period=2026-10&group=street")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
@@ -223,7 +219,7 @@ def test_ranking_exports_open_with_the_right_rows(computed, staff):
 
 def test_drill_down_exports(computed, staff):
     t = computed
-    client = _browser(staff.leader)
+    client = browser(staff.leader)
     xlsx = client.get(f"/dashboard/drill/2026-10/{S1}/valid_callbacks.xlsx")
     book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
