@@ -84,6 +84,15 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows, number, self)
 
+    def get_page(self, number):
+        """The pages' lenient lookup (Django's get_page): past a capped count the page itself
+        may be empty, and that falls back to the last page too, as an uncapped list's does.
+        The API calls page() and keeps its 404."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
     def _rows(self, bottom):
         return self.object_list[bottom : bottom + self.per_page]
 

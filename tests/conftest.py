@@ -242,3 +242,29 @@ class TicketFlow:
 @pytest.fixture
 def flow(staff, make_user):
     return TicketFlow(staff, make_user)
+
+
+@pytest.fixture
+def browser_sign_in(live_server, browser):
+    """Signs a user in through the login page in a fresh Chromium context; returns the page.
+
+    For the Playwright tests (the `browser` fixture is pytest-playwright's). Keep-alive
+    connections are closed before the live server and the test database go.
+    """
+    contexts = []
+
+    def sign_in(user, password="browser-pass-12345", **context_options):
+        user.set_password(password)
+        user.save()
+        contexts.append(browser.new_context(locale="zh-CN", **context_options))
+        page = contexts[-1].new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.press("#id_password", "Enter")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()

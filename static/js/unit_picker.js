@@ -1,12 +1,20 @@
 // Unit pickers (issue 10): wherever a unit code is asked for, type a name, pinyin initials
 // or a code and pick from suggestions (GET /api/v1/units/?q=). The form still posts codes:
 // the original input becomes hidden and keeps the picked code(s). A prefilled code (the
-// suggested unit) shows as its name, so Enter submits it at once.
+// suggested unit) shows as its name, so Enter submits it at once. Any edit of the text
+// clears the code: what is sent is always what the box shows (a replaced name never sends
+// the old, preselected code). On submit a text not picked must be exactly a unit's name or
+// code, else the form is held with a message at the field.
 (function () {
   "use strict";
   var script = document.currentScript;  // carries the translated texts and the API's address
   var API = script.dataset.api;
-  var TEXT = {placeholder: script.dataset.placeholder, filter: script.dataset.filter};
+  var TEXT = {
+    placeholder: script.dataset.placeholder,
+    filter: script.dataset.filter,
+    unknown: script.dataset.unknown,
+    missing: script.dataset.missing
+  };
   var PICKERS = {
     "dispatch-unit": {multi: false},
     "dispatch-co_units": {multi: true},
@@ -21,7 +29,19 @@
       .then(function (data) { return data.results || []; });
   }
 
+  var count = 0;
+
   function label(unit) { return unit.name + "（" + unit.code + "）"; }
+
+  // The unit a typed text names exactly: its code (any case) or label, else its name when
+  // only one unit bears it (two streets are called 八里庄街道: those must be picked).
+  function exact(rows, text) {
+    var t = text.trim(), up = t.toUpperCase();
+    var byCode = rows.filter(function (u) { return u.code.toUpperCase() === up || label(u) === t; });
+    if (byCode.length) return byCode[0];
+    var byName = rows.filter(function (u) { return u.name === t; });
+    return byName.length === 1 ? byName[0] : undefined;
+  }
 
   function makePicker(orig, multi) {
     var form = orig.form;
@@ -32,11 +52,12 @@
     var vis = document.createElement("input");
     vis.type = "search";
     vis.autocomplete = "off";
-    vis.id = orig.id;
+    vis.id = orig.id || "unit-picker-" + (++count);  // the dispatch page's rows have no id
     vis.setAttribute("role", "combobox");
+    if (orig.hasAttribute("aria-label")) vis.setAttribute("aria-label", orig.getAttribute("aria-label"));
     vis.setAttribute("aria-expanded", "false");
     vis.placeholder = TEXT.placeholder;
-    orig.id = orig.id + "-code";
+    orig.id = vis.id + "-code";
     var list = document.createElement("ul");
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
@@ -50,6 +71,12 @@
     box.appendChild(list);
     box.appendChild(chips);
     box.appendChild(orig);
+    var note = document.createElement("p");  // the field's message: unknown or missing unit
+    note.className = "error picker-error";
+    note.id = vis.id + "-error";
+    note.setAttribute("role", "alert");
+    note.hidden = true;
+    box.appendChild(note);
 
     var items = [], active = -1, picked = [], timer = null, typed = false;
 
@@ -72,6 +99,16 @@
         chips.appendChild(b);
       });
     }
+    function warn(text) {
+      note.textContent = text || "";
+      note.hidden = !text;
+      if (text) {
+        vis.setAttribute("aria-invalid", "true");
+        vis.setAttribute("aria-describedby", note.id);
+      } else {
+        vis.removeAttribute("aria-invalid");
+      }
+    }
     function close() {
       list.hidden = true;
       vis.setAttribute("aria-expanded", "false");
@@ -92,6 +129,7 @@
     }
     function pick(unit) {
       typed = false;
+      warn("");
       if (multi) {
         if (!picked.some(function (u) { return u.code === unit.code; })) picked.push(unit);
         orig.value = picked.map(function (u) { return u.code; }).join(",");
@@ -105,9 +143,12 @@
     }
     vis.addEventListener("input", function () {
       typed = true;
+      warn("");
+      // The text no longer shows the picked unit: its code must not be sent.
+      if (!multi) orig.value = "";
       clearTimeout(timer);
       var q = vis.value.trim();
-      if (!q) { close(); if (!multi) orig.value = ""; return; }
+      if (!q) { close(); return; }
       timer = setTimeout(function () {
         fetchUnits(q, type).then(function (rows) {
           if (vis.value.trim() !== q) return;
@@ -130,13 +171,31 @@
       }
     });
     vis.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Typed but never picked: the text counts only if it names one unit exactly. The check
+    // asks the API (the suggestions may not have arrived), so the submit waits for it.
+    function pending() {
+      return Boolean(vis.value.trim()) && (multi || !orig.value);
+    }
     if (form) {
-      form.addEventListener("submit", function () {
-        // Typed but never picked: a code typed outright still counts.
-        if (!multi && typed && /^[0-9A-Za-z-]+$/.test(vis.value.trim())) {
-          orig.value = vis.value.trim().toUpperCase();
+      form.addEventListener("submit", function (e) {
+        if (!pending()) {
+          if (!multi && orig.required && !orig.value) {
+            e.preventDefault(); e.stopImmediatePropagation();
+            warn(TEXT.missing); vis.focus();
+          }
+          return;
         }
-      });
+        e.preventDefault(); e.stopImmediatePropagation();
+        var submitter = e.submitter, text = vis.value;
+        var found = exact(items, text);
+        (found ? Promise.resolve([found]) : fetchUnits(text.trim(), type)).then(function (rows) {
+          if (vis.value !== text) return;  // edited meanwhile: the next submit checks again
+          var unit = exact(rows, text);
+          if (!unit) { warn(TEXT.unknown); vis.focus(); return; }
+          pick(unit);
+          if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+        });
+      }, true);  // capture: runs before the form's other submit handlers, which it may hold
     }
     // Show what is already there (the suggested unit) by name.
     codes().forEach(function (code) {

@@ -12,7 +12,6 @@ from tickets import actions
 from tickets.models import Status, Ticket
 
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "kb-pass-12345"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
@@ -31,25 +30,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def login(live_server, browser):
-    contexts = []
-
-    def sign_in(user):
-        user.set_password(PASSWORD)
-        user.save()
-        contexts.append(browser.new_context(locale="zh-CN"))
-        page = contexts[-1].new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.press("#id_password", "Enter")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield sign_in
-    # Close keep-alive connections before the live server and the test database go.
-    for context in contexts:
-        context.close()
+def login(browser_sign_in):
+    return browser_sign_in
 
 
 def _publish(kb, **fields):

@@ -7,6 +7,8 @@ the same tickets. A unit sees all its tickets here, open and closed, of every mo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +23,35 @@ from ..search import export_job  # noqa: F401 (registers the job's builder)
 from ..search.filters import SORTS, search_list
 
 PAGE_SIZE = 50
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def _filtered(request, queryset=None):
     if request.user.unit_id is None:
         raise PermissionDenied(_("您还没有所属单位"))
-    return search_list(request.user, dict(request.GET.lists()), queryset)
+    query, unknown = _unit_by_name(dict(request.GET.lists()))
+    found = search_list(request.user, query, queryset)
+    if unknown:  # reported at the field, never dropped: the list would silently widen
+        found.is_valid()
+        found.form.add_error(
+            "unit", _("没有名称或编码为“%(unit)s”的单位，请从候选中选择") % {"unit": unknown}
+        )
+    return found
+
+
+def _unit_by_name(query):
+    """The 主办单位 box sends what was typed when nothing was picked (no script, or typed
+    fast): a unit's exact name or code (any case) becomes its code. Returns (query, the
+    text no unit answers to, or None)."""
+    text = next((v.strip() for v in query.get("unit", []) if v.strip()), "")
+    if not text or Unit.objects.filter(code=text).exists():
+        return query, None
+    codes = list(
+        Unit.objects.filter(Q(name=text) | Q(code__iexact=text)).values_list("code", flat=True)[:2]
+    )
+    if len(codes) != 1:
+        return query, text
+    return {**query, "unit": codes}, None
 
 
 @login_required
@@ -57,6 +82,8 @@ def ticket_search(request):
 
 @login_required
 def ticket_export(request, fmt):
+    if fmt not in EXPORT_FORMATS:  # export.pdf is no CSV under another name
+        raise Http404
     found = _filtered(request)
     if not found.is_valid():
         return render(
