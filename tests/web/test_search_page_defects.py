@@ -142,3 +142,12 @@ def test_a_dispatch_with_an_emptied_unit_box_is_a_field_error(staff, client, flo
     assert page.status_code == 400
     assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
     assert page.context["failed"].errors.get("unit")
+
+
+# --- a month given in the address is shown in the form (it used to filter unseen) -----------
+
+
+def test_the_month_filter_is_a_field_of_the_form(staff, client, flow):
+    flow.dispatched()
+    body = signed_in(client, staff.operator).get(reverse("tickets-search"), {"period": "2025-11"})
+    assert 'name="period" value="2025-11"' in body.content.decode()
