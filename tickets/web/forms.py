@@ -116,8 +116,8 @@ class MergeForm(StepForm):
 
 
 class DispatchForm(StepForm):
-    unit = forms.CharField(label=_("主办单位编码"), max_length=32)
-    co_units = forms.CharField(label=_("协办单位编码（逗号分隔）"), required=False)
+    unit = forms.CharField(label=_("主办单位"), max_length=32)
+    co_units = forms.CharField(label=_("协办单位"), required=False)
     note = _text(_("说明"), required=False, rows=1)
 
     def kwargs(self):
@@ -151,7 +151,7 @@ class WhistleForm(StepForm):
 
 class ReviewReturnForm(StepForm):
     accept = _yes_no(_("同意退单"))
-    unit = forms.CharField(label=_("改派单位编码"), max_length=32, required=False)
+    unit = forms.CharField(label=_("改派单位"), max_length=32, required=False)
     note = _text(_("审核意见"), required=False, rows=1)
 
 
