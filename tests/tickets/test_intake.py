@@ -129,7 +129,7 @@ def test_a_concurrent_retry_with_the_same_key_gets_the_first_ticket(staff, monke
         drawn.append(1)
         return real_next_number(at)
 
-    monkeypatch.setattr(actions, "next_number", both_past_the_check)
+    monkeypatch.setattr(actions.intake, "next_number", both_past_the_check)
     fields = dict(channel="api", kind="help", category=leaf(), content="并发重试")
     results, errors = [], []
 
