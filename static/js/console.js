@@ -151,9 +151,16 @@
     lookup();
   });
   if (urgency) urgency.addEventListener("change", function () { urgency.dataset.touched = "1"; });
-  // Ctrl+Enter submits from anywhere in the form, the textarea included.
+  // Ctrl+Enter submits from anywhere in the form, the textarea included; so it does in each
+  // step of the triage panel (the answer step's text).
   form.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
+  });
+  if (triage) triage.addEventListener("keydown", function (e) {
+    var step = e.target.closest && e.target.closest("form.step");
+    if (!step || e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
+    e.preventDefault();
+    step.requestSubmit();
   });
   if (address.value || phone.value) lookup();
   if (phone.value) showHistory();
@@ -162,10 +169,13 @@
   // by DOMContentLoaded.
   document.addEventListener("DOMContentLoaded", function () {
     mergeKeys();
-    // In this order (a selector list would answer the first in the page instead).
+    // In this order (a selector list would answer the first in the page instead). A
+    // knowledge article chosen (Alt+1…5) has filled the answer step: that step comes first.
     var next = null;
-    ["#step-dispatch input[type=search]", "#step-dispatch input:not([type=hidden])",
-     ".step button.primary", ".step button"].some(function (selector) {
+    var article = triage && triage.querySelector("#step-answer [name='answer-article']");
+    var chosen = article && article.value ? ["#step-answer textarea[name='answer-answer']"] : [];
+    chosen.concat(["#step-dispatch input[type=search]", "#step-dispatch input:not([type=hidden])",
+     ".step button.primary", ".step button"]).some(function (selector) {
       next = triage && triage.querySelector(selector);
       return next;
     });

@@ -126,6 +126,33 @@
       });
       list.hidden = !items.length;
       vis.setAttribute("aria-expanded", items.length ? "true" : "false");
+      place();
+    }
+    // The open list must not cover the form's submit button (the dispatch queue's rows: the
+    // button sits right under the box), else a click meant for it picks a suggestion. Then
+    // it opens above the box, or, without room there, in the flow (pushing the button down).
+    function covers(a, b) {
+      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+    function place() {
+      list.style.position = list.style.top = list.style.bottom = "";
+      if (list.hidden || !form) return;
+      var buttons = Array.prototype.filter.call(
+        form.querySelectorAll("button[type=submit], input[type=submit], button:not([type])"),
+        function (b) { return !box.contains(b); });
+      function blocked() {
+        var r = list.getBoundingClientRect();
+        return buttons.some(function (b) { return covers(r, b.getBoundingClientRect()); });
+      }
+      if (!blocked()) return;
+      var height = list.getBoundingClientRect().height;
+      if (vis.getBoundingClientRect().top >= height) {
+        list.style.top = "auto";
+        list.style.bottom = (box.getBoundingClientRect().bottom - vis.getBoundingClientRect().top) + "px";
+        if (!blocked()) return;
+        list.style.top = list.style.bottom = "";
+      }
+      list.style.position = "static";
     }
     function pick(unit) {
       typed = false;
@@ -185,15 +212,25 @@
           }
           return;
         }
-        e.preventDefault(); e.stopImmediatePropagation();
         var submitter = e.submitter, text = vis.value;
         var found = exact(items, text);
-        (found ? Promise.resolve([found]) : fetchUnits(text.trim(), type)).then(function (rows) {
+        if (found) {
+          // Named among the suggestions shown: taken now, and this very submit goes on (the
+          // form data is read after the submit event). A requestSubmit() from here would be
+          // ignored: the browser is still firing this submit event.
+          pick(found);
+          return;
+        }
+        e.preventDefault(); e.stopImmediatePropagation();
+        fetchUnits(text.trim(), type).then(function (rows) {
           if (vis.value !== text) return;  // edited meanwhile: the next submit checks again
           var unit = exact(rows, text);
           if (!unit) { warn(TEXT.unknown); vis.focus(); return; }
           pick(unit);
-          if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+          // After the current task: never inside a submit event still being fired.
+          setTimeout(function () {
+            if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+          }, 0);
         });
       }, true);  // capture: runs before the form's other submit handlers, which it may hold
     }
