@@ -51,6 +51,7 @@
   function show(data) {
     var place = [data.district, data.street].filter(Boolean).join(" · ");
     match.textContent = place ? form.dataset.matched + place
+      + (data.via === "road" ? form.dataset.byRoad : "")
       : (address.value ? form.dataset.unmatched : "");
     match.classList.toggle("matched", Boolean(data.street));
     repeats.innerHTML = "";

@@ -148,6 +148,15 @@ def test_lookup_matches_street_and_repeats(as_user, staff):
     assert [r["number"] for r in data["repeats"]] == [first.number]
 
 
+def test_lookup_finds_repeats_however_the_phone_is_typed_and_flags_a_road(as_user, staff):
+    first = new_ticket(staff, phone="01064721234")
+    lookup = as_user(staff.operator).get
+    data = lookup(reverse("console-lookup"), {"address": "鼓楼大街", "phone": "010-6472 1234"})
+    assert [r["number"] for r in data.json()["repeats"]] == [first.number]
+    assert data.json()["via"] == "road"  # 鼓楼大街 names no street; 密云's 鼓楼 is a guess
+    assert lookup(reverse("console-lookup"), {"address": ADDRESS}).json()["via"] == "street"
+
+
 def test_other_units_staff_get_404(as_user, staff):
     ticket = dispatched(staff)
     assert (

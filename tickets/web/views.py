@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hotline import validation as rules
 from hotline.models import Category, Role, Unit
 
 from .. import actions, guards, inbox_selectors, routing, selectors
@@ -173,7 +174,12 @@ def console_lookup(request):
     """As the operator types: the matched district/street, and likely repeats."""
     address = request.GET.get("address", "").strip()
     phone = request.GET.get("phone", "").strip()
-    district_id, street_id = routing.resolve_address(address)
+    try:  # as the number will be stored, so a repeat is found however it is typed
+        phone = rules.normalize_phone(phone)
+    except ValidationError:
+        pass  # not yet a whole number: no repeat by phone
+    place = routing.resolve_place(address)
+    district_id, street_id = place.district_id, place.street_id
     names = dict(Unit.objects.filter(pk__in=[district_id, street_id]).values_list("pk", "name"))
     category = Category.objects.filter(code=request.GET.get("category", "")).first()
     street = Unit(pk=street_id) if street_id else None
@@ -184,6 +190,7 @@ def console_lookup(request):
         {
             "district": names.get(district_id, ""),
             "street": names.get(street_id, ""),
+            "via": place.via,  # "road": only a road's name matched, a guess to check
             "repeats": [
                 {
                     "number": t.number,
