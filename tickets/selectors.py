@@ -302,3 +302,14 @@ def likely_repeats(
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return qs.select_related("category", "street").order_by("-received_at")[:10]
+
+
+def unit_code_for(text: str) -> str | None:
+    """The code of the unit a person typed: its code, or its code in any case or its name
+    when exactly one unit answers to it; None when none or several do (八里庄街道 is two)."""
+    if Unit.objects.filter(code=text).exists():
+        return text
+    codes = list(
+        Unit.objects.filter(Q(name=text) | Q(code__iexact=text)).values_list("code", flat=True)[:2]
+    )
+    return codes[0] if len(codes) == 1 else None

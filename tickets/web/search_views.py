@@ -7,7 +7,6 @@ the same tickets. A unit sees all its tickets here, open and closed, of every mo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,17 +40,13 @@ def _filtered(request, queryset=None):
 
 def _unit_by_name(query):
     """The 主办单位 box sends what was typed when nothing was picked (no script, or typed
-    fast): a unit's exact name or code (any case) becomes its code. Returns (query, the
-    text no unit answers to, or None)."""
+    fast): it becomes the unit's code (selectors.unit_code_for). Returns (query, the text
+    no unit answers to, or None)."""
     text = next((v.strip() for v in query.get("unit", []) if v.strip()), "")
-    if not text or Unit.objects.filter(code=text).exists():
+    if not text:
         return query, None
-    codes = list(
-        Unit.objects.filter(Q(name=text) | Q(code__iexact=text)).values_list("code", flat=True)[:2]
-    )
-    if len(codes) != 1:
-        return query, text
-    return {**query, "unit": codes}, None
+    code = selectors.unit_code_for(text)
+    return ({**query, "unit": [code]}, None) if code else (query, text)
 
 
 @login_required
