@@ -192,3 +192,22 @@ def test_the_api_takes_notify_caller_and_shows_it(api, staff):
     )
     assert response.status_code == 201 and response.json()["notify_caller"] is False
     assert not TextMessage.objects.exists()
+
+
+def test_a_gateways_error_is_shown_to_the_centre_alone(flow, client, staff):
+    # A gateway may echo the number it refused; outside the centre the phone is masked.
+    ticket = flow.at("dispatched")
+    TextMessage.objects.create(
+        ticket=ticket,
+        event="replied",
+        phone="13812345678",
+        body="x",
+        attempts=1,
+        last_error="HTTPError: 400 bad number 13812345678",
+    )
+    page = reverse("ticket", args=[ticket.number])
+    client.force_login(staff.street)
+    html = client.get(page).content.decode()
+    assert "已尝试 1 次" in html and "13812345678" not in html
+    client.force_login(staff.operator)
+    assert "bad number 13812345678" in client.get(page).content.decode()

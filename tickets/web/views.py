@@ -322,6 +322,8 @@ def _render_ticket(request, ticket, failed=None, refused=None, status=200, revea
         "callbacks": ticket.callbacks.order_by("at"),
         "attachments": attachment_selectors.for_ticket(ticket),
         "texts": ticket.text_messages.all(),
+        # a gateway's error may echo the caller's number: the centre's to read
+        "gateway_errors_shown": selectors.sees_unmasked_caller(user),
     }
     return render(request, "tickets/ticket.html", ctx, status=status)
 
