@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.utils.translation import gettext_lazy as _
+
+from hotline.pagination import CappedPaginator, HitsPaginator
 
 from .models import Ticket, TimeLimitPolicy
 from .open311 import admin as _open311_admin  # noqa: F401  (clients: the publishing switch)
@@ -39,10 +42,18 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ["category", "district", "street", "lead_unit"]
     search_fields = ["number"]  # replaced by the search of SPEC §12 below
     search_help_text = _("工单编号、来电号码（或后四位）、诉求人、地址或内容中的词")
-    date_hierarchy = "received_at"
+    # No date_hierarchy: its year/month links come from a DISTINCT over every matching
+    # row (70 ms at 200,000 tickets, growing with the table); received_at's filter above
+    # offers today, the past 7 days, this month and this year without one.
     show_full_result_count = False  # no count(*) of the whole table on every page
     list_per_page = 50
     ordering = ["-received_at"]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # The lists' capped count (hotline.pagination): the admin's page count is a count(*)
+        # of every matching ticket otherwise; a search pages from its hits as /search/ does.
+        paginator = HitsPaginator if request.GET.get(SEARCH_VAR, "").strip() else CappedPaginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

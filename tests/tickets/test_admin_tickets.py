@@ -32,3 +32,31 @@ def test_admin_lists_and_searches_tickets_but_cannot_change_them(staff, admin_cl
     assert admin_client.get(reverse("admin:tickets_ticket_add")).status_code == 403
     detail = admin_client.get(reverse("admin:tickets_ticket_change", args=[noise.pk]))
     assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+
+
+def test_admin_list_never_counts_or_scans_the_whole_table(staff, admin_client, settings):
+    """Its count stops at the lists' cap, and no year links are read from every row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hotline import pagination
+
+    settings.DEBUG = True
+    for i in range(3):
+        make_ticket(staff, content=f"夜间噪音扰民{i}")
+    pagination.CappedPaginator.cap = 2  # three tickets are "more than two"
+    try:
+        url = reverse("admin:tickets_ticket_changelist")
+        for query in ({}, {"q": "噪音"}):
+            with CaptureQueriesContext(connection) as seen:
+                page = admin_client.get(url, query)
+            assert page.status_code == 200
+            sql = [q["sql"] for q in seen.captured_queries]
+            counts = [s for s in sql if "COUNT(" in s.upper() and "tickets_ticket" in s]
+            # a search counts by reading at most cap + 1 hits' ids (HitsPaginator), no COUNT
+            assert all("LIMIT 3" in s for s in counts) and (counts or query), counts
+            assert not any("DATE_TRUNC" in s.upper() or "DISTINCT" in s.upper() for s in sql)
+            assert page.context["cl"].result_count == 2 and len(page.context["cl"].result_list) == 3
+            assert "2 条以上工单" in page.content.decode()
+    finally:
+        del pagination.CappedPaginator.cap
