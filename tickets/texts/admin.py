@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from hotline.pagination import CappedPaginator
+
 from .models import TextMessage, TextTemplate
 
 
@@ -11,6 +13,8 @@ class TextTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(TextMessage)
 class TextMessageAdmin(admin.ModelAdmin):
+    paginator = CappedPaginator  # a row per ticket or more: no count(*) of them all
+    show_full_result_count = False
     list_display = ["ticket", "event", "status", "attempts", "created_at", "sent_at", "last_error"]
     list_filter = ["status", "event"]
     raw_id_fields = ["ticket"]

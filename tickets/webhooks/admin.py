@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from hotline.pagination import CappedPaginator
+
 from .models import Webhook, WebhookDelivery, WebhookEvent
 
 
@@ -25,6 +27,8 @@ class WebhookAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
+    paginator = CappedPaginator  # a row per ticket or more: no count(*) of them all
+    show_full_result_count = False
     list_display = [
         "id",
         "webhook",
