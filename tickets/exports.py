@@ -10,6 +10,7 @@ page (SPEC §3).
 
 import csv
 import itertools
+import re
 import tempfile
 from datetime import datetime
 
@@ -48,13 +49,18 @@ def _columns():
     ]
 
 
+# A cell a spreadsheet could run as a formula: it starts with =, @, a tab or a carriage
+# return, or with + or - unless the whole cell is a plain number (-5, +8613800000000):
+# `-2+3+cmd|...` has a digit after its sign and is still a formula.
+_FORMULA = r"^([=@\t\r]|[+-](?![0-9]+(\.[0-9]+)?$))"
+_RUNS = re.compile(_FORMULA)
+
+
 def _text(value):
-    """A cell a spreadsheet will not run: =, @, or +/- before a non-digit gets a quote."""
+    """A cell a spreadsheet will not run (_FORMULA gets a leading quote)."""
     if value is None:
         return ""
-    if value[:1] in ("=", "@") or (value[:1] in ("+", "-") and not value[1:2].isdigit()):
-        return "'" + value
-    return value
+    return "'" + value if _RUNS.match(value) else value
 
 
 def _row_maker(user, columns):
@@ -184,11 +190,11 @@ def _csv_field(name, kind, user) -> tuple[str, list]:
             [],
         )
     if kind in ("caller", "text_by_caller"):
-        # as _text: =, @, or +/- before a non-digit gets a quote, so it is never a formula
-        guarded = f"CASE WHEN {name} ~ '^([=@]|[+-]([^0-9]|$))' THEN '''' || {name} ELSE {name} END"
+        # as _text: what a spreadsheet could run gets a quote (PostgreSQL reads the regex)
+        guarded = f"CASE WHEN {name} ~ %s THEN '''' || {name} ELSE {name} END"
         if kind == "caller":
-            return f"CASE {hidden}WHEN true THEN coalesce({guarded}, '') END", []
-        return f"coalesce({guarded}, '')", []
+            return f"CASE {hidden}WHEN true THEN coalesce({guarded}, '') END", [_FORMULA]
+        return f"coalesce({guarded}, '')", [_FORMULA]
     return f"coalesce({name}::text, '')", []
 
 

@@ -27,6 +27,10 @@ AWKWARD = [
     "+",
     "-5 度",
     "-一",
+    "-2+3+cmd|' /C calc'!A0",  # a digit after the sign is still a formula
+    "-5",
+    "+8613800000000",
+    "\t=1",
     "'已有引号",
 ]
 
@@ -54,11 +58,12 @@ def test_postgresql_writes_what_python_writes(staff, awkward, who, language):
         by_database = _read(exports._csv_by_postgresql(user, rows, columns))
         by_python = _read(exports._csv_by_python(user, rows, columns))
     assert by_database == by_python
-    assert len(by_database) == (12 if who == "dispatcher" else 11)
+    assert len(by_database) == (16 if who == "dispatcher" else 15)
     phones = {row[12] for row in by_database}
     if who == "street":  # masked, the confidential caller left out
         assert {"138****5678", "", "****"} == phones
     else:
         assert {"13812345678", "13700000000", "12345"} == phones
     contents = {row[10] for row in by_database}
-    assert {"'=HYPERLINK(1)", "'@SUM(A1)", "'+号", "'+", "-5 度", "'-一"} <= contents
+    guarded = {"'=HYPERLINK(1)", "'@SUM(A1)", "'+号", "'+", "'-5 度", "'-一", "'\t=1"}
+    assert guarded | {"'-2+3+cmd|' /C calc'!A0", "-5", "+8613800000000"} <= contents
