@@ -26,9 +26,36 @@ def test_parse_sorts_what_was_typed():
     # a landline in groups is one phone; two runs that make no phone stay apart
     assert parse("010 6472 1234").numbers == ["01064721234"]
     assert parse("010-6472 1234").numbers == ["01064721234"]
-    assert parse("8000 5678").last_four == ["8000", "5678"]
+    assert parse("1234 5678").last_four == ["1234", "5678"]  # no line starts with 1
     assert parse("8号院").words == ["8号院"] and not parse("，。")
     assert parse("b00000012345").numbers == ["B00000012345"]  # imported numbers
+
+
+@pytest.mark.parametrize(
+    "typed, numbers",
+    [
+        ("010-64721234-12", ["01064721234-12"]),  # an extension keeps its dash, as stored
+        ("01064721234-12", ["01064721234-12"]),
+        ("6512 3456", ["65123456"]),  # a local landline typed in two groups
+        ("8000 5678", ["80005678"]),
+        ("(010)65123456", ["01065123456"]),
+        ("（010）65123456", ["01065123456"]),  # full-width brackets of a Chinese input method
+        ("１３８２９７３７４８９", ["13829737489"]),  # full-width digits
+        ("0086 138 0013 8000", ["008613800138000"]),  # 0086 is no area code (was 0086138…)
+        ("261206 00327", ["26120600327"]),  # a ticket's number read out in groups
+    ],
+)
+def test_parse_reads_phones_and_numbers_as_people_type_them(typed, numbers):
+    """Found by an audit: each of these was read as other numbers or words, and missed."""
+    assert parse(typed).numbers == numbers and not parse(typed).last_four
+
+
+def test_parse_names_and_what_cannot_be_searched():
+    assert parse("７４８９").last_four == ["7489"]
+    assert parse("欧阳娜娜女士").names == ["欧阳娜娜女士"]  # six characters (was at most five)
+    assert parse("阿依古丽·买买提").names == ["阿依古丽·买买提"]
+    for nothing in ["%", "------", "\u200b", "𠀀𠀁"]:
+        assert not parse(nothing), nothing
 
 
 @pytest.fixture
@@ -111,8 +138,38 @@ def test_a_phone_is_found_however_it_is_typed(staff, api, tickets):
         assert _numbers(client, q=typed) == [made], typed
     history = client.get("/api/v1/callers/64721234/tickets/").json()
     assert [row["number"] for row in history] == [made]
-    for typed in ["+8613811112222", "+86 138 1111 2222"]:
+    for typed in ["+8613811112222", "+86 138 1111 2222", "0086 138 1111 2222", "１３８１１１１２２２２"]:
         assert _numbers(client, q=typed) == _n(tickets, "elsewhere", "noise"), typed
+    for typed in ["(010)64721234", "6472 1234", "６４７２１２３４"]:
+        assert _numbers(client, q=typed) == [made], typed
+
+
+def test_a_landline_with_an_extension_is_found_by_it(staff, api, tickets):
+    client = api(staff.dispatcher)
+    body = {"kind": "complaint", "category": tickets["leak"].category.code}
+    body |= {"content": "暖气不热", "caller_phone": "010-6472 1234-12"}
+    made = client.post("/api/v1/tickets/", body, format="json").json()["number"]
+    for typed in ["010-64721234-12", "01064721234-12", "010 64721234-12"]:
+        assert _numbers(client, q=typed) == [made], typed
+    history = client.get("/api/v1/callers/010-64721234-12/tickets/").json()
+    assert [row["number"] for row in history] == [made]
+    full_width = client.get("/api/v1/callers/０１０-６４７２１２３４-１２/tickets/").json()
+    assert [row["number"] for row in full_width] == [made]
+
+
+def test_a_query_with_nothing_searchable_finds_nothing_not_everything(staff, api, tickets):
+    client = api(staff.dispatcher)
+    assert len(_numbers(client)) == len(tickets)  # no q: the whole list
+    for typed in ["%", "------", "\u200b", "𠀀𠀁", "ｱｲｳ"]:
+        assert _numbers(client, q=typed) == [], typed
+
+
+def test_a_long_callers_name_is_found(staff, api, tickets):
+    client = api(staff.dispatcher)
+    body = {"kind": "complaint", "category": tickets["leak"].category.code}
+    body |= {"content": "暖气不热", "caller_name": "阿依古丽·买买提"}
+    made = client.post("/api/v1/tickets/", body, format="json").json()["number"]
+    assert _numbers(client, q="阿依古丽·买买提") == [made]
 
 
 def test_a_callers_name_goes_with_other_words(staff, api, tickets):

@@ -1,5 +1,6 @@
 """Caller history over the API (来电弹屏, SPEC §12, §19): the centre's alone."""
 
+from django.core.exceptions import ValidationError as InvalidPhone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -8,20 +9,32 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotline.api import ErrorSerializer
+from hotline.validation import normalize_phone
 
 from ..api.serializers import TicketSerializer
 from ..selectors import sees_unmasked_caller
 from .selectors import caller_history
 
 HISTORY_LIMIT = 50
-# What clean_phone takes, for the schema: 7 to 20 ASCII digits among any other characters but
-# those the input guard refuses (hotline.validation) and a slash (it would end the segment).
-_OTHER = r"[^0-9\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff/]"
-PHONE_PATTERN = rf"^{_OTHER}*([0-9]{_OTHER}*){{7,20}}$"
+# What clean_phone takes, for the schema: 7 to 20 digits (ASCII, or full width as a Chinese
+# input method types them) among any other characters but those the input guard refuses
+# (hotline.validation) and a slash (it would end the segment).
+_DIGIT = "[0-9\uff10-\uff19]"
+_OTHER = r"[^0-9\uff10-\uff19\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff/]"
+PHONE_PATTERN = rf"^{_OTHER}*({_DIGIT}{_OTHER}*){{7,20}}$"
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def clean_phone(raw: str) -> str:
-    """The digits of a phone as typed (138-0013-8000, +86 138…); empty when not a phone."""
+    """A phone as typed (138-0013-8000, +86 138…, 010-6472 1234-12) as it is stored, or its
+    digits; empty when not a phone."""
+    raw = raw.translate(_FULL_WIDTH_DIGITS)
+    try:
+        stored = normalize_phone(raw)  # keeps an extension's dash, as the stored form does
+    except InvalidPhone:
+        stored = ""
+    if stored:
+        return stored
     digits = "".join(ch for ch in raw if ch in "0123456789")  # not "²" or "٣": str.isdigit
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]

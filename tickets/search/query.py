@@ -1,14 +1,21 @@
 """What a person typed into the search box, sorted into the things a ticket is found by."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+
 from hotline.textsearch import query_terms
-from hotline.validation import LANDLINE, MOBILE, phone_forms
+from hotline.validation import MOBILE, normalize_phone
 
 # Digits with the separators people type in phone numbers: 010-6512 3456, 138 0013 8000.
 _DIGITS = re.compile(r"^\+?[\d\- ]+$")
-_NAME = re.compile(r"^[\u3400-\u9fff·]{2,5}$")
+# A caller's name as the centre types it: Han characters (any plane), with the middle dot of
+# transliterated names (阿依古丽·买买提).
+_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]{2,20}$")
+# A ticket's number read out in groups (261206 00327): YYMMDD and the day's serial.
+_TICKET_NUMBER = re.compile(r"^[0-9]{11}$")
 # A number with a letter in front (imported or test tickets: B00000012345) is still a number.
 _CODE = re.compile(r"^[A-Za-z]{1,3}\d{7,}$")
 MAX_QUERY = 100
@@ -30,15 +37,15 @@ class Query:
 
 
 def _join_digit_groups(parts):
-    """A phone typed in groups (138 0013 8000, 010 6472 1234, +86 138 0013 8000) is one
-    phone, not several numbers: two to four neighbouring runs of digits join when together
-    they make a mobile or a landline with its area code."""
+    """A phone typed in groups (138 0013 8000, 010 6472 1234, +86 138 0013 8000, 6512 3456)
+    is one phone, and a ticket's number read out in groups one number: two to four
+    neighbouring runs of digits join when together they make one."""
     out, i = [], 0
     while i < len(parts):
         for n in (4, 3, 2):
             group = parts[i : i + n]
-            joined = "".join(group).replace("-", "")
-            if len(group) == n and joined.isdigit() and _is_whole_phone(joined):
+            joined = "".join(group)  # an extension's dash stays: 010 64721234-12
+            if len(group) == n and _DIGITS.match(joined) and _is_one_number(joined):
                 out.append(joined)
                 i += n
                 break
@@ -48,19 +55,44 @@ def _join_digit_groups(parts):
     return out
 
 
-def _is_whole_phone(digits):
-    """A mobile or a landline with its area code, with or without China's 86 before it."""
-    if digits.startswith("86") and len(phone_forms(digits)) > 1:
+def _is_one_number(joined):
+    digits = joined.replace("-", "")
+    if _TICKET_NUMBER.match(digits):
         return True
-    return bool(MOBILE.match(digits)) or (digits.startswith("0") and bool(LANDLINE.match(digits)))
+    return _is_whole_phone(digits, typed_apart=True) or _is_whole_phone(joined, typed_apart=True)
+
+
+def _is_whole_phone(digits, *, typed_apart=False):
+    """A mobile or a landline with its area code, with or without 86 or 0086 before it; a
+    local landline (6512 3456) too when typed in groups, since one run of 7-8 digits may be
+    anything."""
+    for said in (digits, "+" + digits) if digits.startswith("86") else (digits,):
+        try:
+            stored = normalize_phone(said)
+        except ValidationError:
+            continue
+        if MOBILE.match(stored) or said[:1] in ("0", "+") or typed_apart:
+            return True
+    return False
+
+
+def _phone_with_extension(part):
+    """01064721234-12 as it is stored (its dash kept), or None: the digits alone are no
+    phone anyone has."""
+    try:
+        stored = normalize_phone(part)
+    except ValidationError:
+        return None
+    return stored if "-" in stored else None
 
 
 def parse(text: str) -> Query:
     """Every part must match: a 4-digit part is a phone's last four (or a word), a longer
     run of digits a ticket number or a whole phone, anything else words of the text."""
-    text = (text or "").strip()[:MAX_QUERY]
+    # NFKC: what a Chinese input method types full width (１３８, （010）, ，) is ASCII
+    text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_QUERY]
     query = Query()
-    parts = [p.strip("+") for p in text.replace("，", " ").replace(",", " ").split()]
+    parts = [p.strip("+") for p in re.sub(r"[,()]", " ", text).split()]
     for part in _join_digit_groups([p for p in parts if p]):
         digits = part.replace("-", "")
         if _DIGITS.match(part) and digits.isdigit():
@@ -68,7 +100,7 @@ def parse(text: str) -> Query:
                 query.last_four.append(digits)
                 continue
             if len(digits) >= 7:
-                query.numbers.append(digits)
+                query.numbers.append(_phone_with_extension(part) or digits)
                 continue
         if _CODE.match(part):
             query.numbers.append(part.upper())

@@ -40,7 +40,7 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
     condition = Q()
     for digits in query.numbers:
         one = Q(number=digits)
-        if caller_fields and digits.isdigit():
+        if caller_fields and digits.replace("-", "").isdigit():  # an extension keeps its dash
             one |= Q(caller_phone__in=phone_forms(digits))
         condition &= one
     for digits in query.last_four:
@@ -75,6 +75,10 @@ def search_condition_for(user, q: str) -> Q:
     scan to the street's hits.
     """
     query, caller_fields = parse(q), sees_unmasked_caller(user)
+    if not query and (q or "").strip():
+        # typed, but nothing in it can be searched (punctuation, a script the text search
+        # does not cut): no ticket matches it, rather than every ticket
+        return Q(pk__in=[])
     plain = search_condition(query, caller_fields=caller_fields)
     unit = arms_unit(user)
     if unit is None or not (query.words or query.last_four) or connection.vendor != "postgresql":
