@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from hotline.models import UnitType
 
 from . import lifecycle
-from .models import Participation, ReviewRequest, Status, TicketEvent
+from .models import Kind, Participation, ReviewRequest, Status, TicketEvent
 
 
 class Refused(Exception):
@@ -99,6 +99,18 @@ GUARDS = {
         None
         if t.status == Status.REPLIED or (t.feedback_deadline and now >= t.feedback_deadline)
         else _("承办单位尚未反馈，且反馈时限未到，暂不能回访")
+    ),
+    # SPEC §4: an enquiry is answered on the spot, never dispatched
+    "not_enquiry": lambda t, u, now: (
+        _("咨询类诉求由话务员直接答复，不派单") if t.kind == Kind.ENQUIRY else None
+    ),
+    # SPEC §6: a summoned department reports in (报到) before it reports its part
+    "reported_in_when_summoned": lambda t, u, now: (
+        _("请先报到，再反馈协办情况")
+        if _participation(t, u, [Participation.Role.SUMMONED])
+        .filter(reported_in_at__isnull=True)
+        .exists()
+        else None
     ),
     "part_not_reported": lambda t, u, now: (
         None

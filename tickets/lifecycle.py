@@ -61,14 +61,27 @@ STEPS = {
         _step("answer", _("直接答复"), {S.NEW}, OPERATORS, CENTRE, [S.ANSWERED]),
         _step("transfer", _("转警"), {S.NEW}, OPERATORS, CENTRE, [S.TRANSFERRED]),
         _step("merge", _("并单"), {S.NEW}, OPERATORS, CENTRE, [S.MERGED]),
-        _step("dispatch", _("派单"), {S.NEW}, DISPATCHERS, CENTRE, [S.DISPATCHED]),
+        _step(
+            "dispatch",
+            _("派单"),
+            {S.NEW},
+            DISPATCHERS,
+            CENTRE,
+            [S.DISPATCHED],
+            guards=["not_enquiry"],
+        ),
         # handling (SPEC §6)
         _step("sign", _("签收"), {S.DISPATCHED}, UNIT, LEAD, [S.SIGNED]),
         _step("contact", _("联系诉求人"), {S.SIGNED}, UNIT, LEAD, [S.IN_PROGRESS]),
         _step("whistle", _("吹哨"), WORKING, UNIT, LEAD, guards=["lead_is_street"]),
         _step("report-in", _("报到"), HANDLING | {S.REPLIED}, UNIT, SUMMONED),
         _step(
-            "report-part", _("协办反馈"), HANDLING, UNIT, PARTICIPANT, guards=["part_not_reported"]
+            "report-part",
+            _("协办反馈"),
+            HANDLING,
+            UNIT,
+            PARTICIPANT,
+            guards=["part_not_reported", "reported_in_when_summoned"],
         ),
         _step(
             "return", _("退单"), HANDLING, UNIT, LEAD, [S.RETURNED], guards=["within_return_window"]

@@ -324,3 +324,18 @@ def test_reply_needs_a_known_result_and_a_note(flow, staff, result, note):
     with pytest.raises(ValidationError):
         actions.reply_ticket(actor=staff.street, ticket=ticket, result=result, note=note)
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
+
+
+def test_a_summoned_department_reports_in_before_it_reports_its_part(flow, staff):
+    """Found in the demo: a summoned department was offered 协办反馈 before 报到."""
+    from tickets import guards
+
+    ticket = flow.at("in_progress")  # 110101-CGZF summoned, not yet reported in
+    steps = [s.name for s in guards.allowed_steps(ticket, staff.dept)]
+    assert "report-in" in steps and "report-part" not in steps
+    refused = _refused(lambda: actions.report_part(actor=staff.dept, ticket=ticket, note="x"), 409)
+    assert "报到" in refused.message
+    actions.report_in(actor=staff.dept, ticket=ticket, now=flow.T0 + timedelta(hours=1))
+    actions.report_part(actor=staff.dept, ticket=ticket, note="已到场处置")
+    part = ticket.participations.get(role=Participation.Role.SUMMONED)
+    assert part.part_note == "已到场处置"

@@ -155,3 +155,15 @@ class TestLikelyRepeats:
         flow.new()
         assert self._repeats(flow) == []
         assert self._repeats(flow, street=None, category=leaf()) == []
+
+
+def test_an_enquiry_is_never_dispatched_even_before_it_is_answered(flow, staff):
+    """SPEC §4: found offered 派单 on the console for a new enquiry."""
+    from tickets import guards
+
+    ticket = flow.new(kind="enquiry")
+    assert "dispatch" not in [s.name for s in guards.allowed_steps(ticket, staff.dispatcher)]
+    with pytest.raises(Refused) as refused:
+        actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit="110101001")
+    assert refused.value.status == 409 and "咨询" in refused.value.message
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
