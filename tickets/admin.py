@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.utils.translation import gettext_lazy as _
 
+from hotline.models import Category, Unit, UnitType
 from hotline.pagination import CappedPaginator, HitsPaginator
 
 from .models import Ticket, TimeLimitPolicy
 from .open311 import admin as _open311_admin  # noqa: F401  (clients: the publishing switch)
 from .search.selectors import search_condition_for
+from .selectors import in_category
 
 
 @admin.register(TimeLimitPolicy)
@@ -20,6 +22,37 @@ class TimeLimitPolicyAdmin(admin.ModelAdmin):
         "report_in_minutes",
         "return_window_work_hours",
     ]
+
+
+class DistrictFilter(admin.SimpleListFilter):
+    """The 16 districts, not every unit a ticket could name (a few thousand)."""
+
+    title = _("区")
+    parameter_name = "district"
+
+    def lookups(self, request, model_admin):
+        return (
+            Unit.objects.filter(type=UnitType.DISTRICT).order_by("code").values_list("code", "name")
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(district__code=self.value()) if self.value() else queryset
+
+
+class CategoryAreaFilter(admin.SimpleListFilter):
+    """A top-level category with everything under it (codes are dotted paths)."""
+
+    title = _("诉求分类")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return Category.objects.filter(parent=None).order_by("code").values_list("code", "name")
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if not code:
+            return queryset
+        return queryset.filter(in_category(code))
 
 
 @admin.register(Ticket)
@@ -38,7 +71,16 @@ class TicketAdmin(admin.ModelAdmin):
         "lead_unit",
         "overdue",
     ]
-    list_filter = ["status", "kind", "urgency", "channel", "overdue", "received_at"]
+    list_filter = [
+        "status",
+        "kind",
+        "urgency",
+        "channel",
+        "overdue",
+        "received_at",
+        DistrictFilter,
+        CategoryAreaFilter,
+    ]
     list_select_related = ["category", "district", "street", "lead_unit"]
     search_fields = ["number"]  # replaced by the search of SPEC §12 below
     search_help_text = _("工单编号、来电号码（或后四位）、诉求人、地址或内容中的词")

@@ -313,3 +313,9 @@ def unit_code_for(text: str) -> str | None:
         Unit.objects.filter(Q(name=text) | Q(code__iexact=text)).values_list("code", flat=True)[:2]
     )
     return codes[0] if len(codes) == 1 else None
+
+
+def in_category(code: str) -> Q:
+    """Tickets of a category and every category under it: codes are dotted paths
+    (CX.WY.DT is under CX.WY), so a prefix takes in the descendants through an index."""
+    return Q(category__code=code) | Q(category__code__startswith=f"{code}.")
