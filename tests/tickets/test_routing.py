@@ -118,3 +118,22 @@ def test_a_road_named_after_a_street_is_the_last_thing_matched():
     assert _codes("东城区鼓楼大街") == ("110101", None)
     assert routing.resolve_place("鼓楼大街").via == "road"  # alone, the only hint there is
     assert routing.resolve_place("朝阳区三里屯").via == "street"
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_village_name_in_several_districts_resolves_within_the_district_named():
+    """Found in the demo: 于辛庄村 is a village of three streets, one of them in 昌平; the
+    address 昌平区于辛庄村 matched nothing because the name was judged city-wide."""
+    assert _codes("昌平区于辛庄村") == ("110114", _street("昌平区", "沙河"))
+    assert _codes("于辛庄村")[1] is None  # no district named: still ambiguous
+
+
+@pytest.mark.usefixtures("directory")
+def test_the_first_street_named_is_the_street():
+    """朝阳区东湖望京西园: 东湖 is the street, 望京西园 a compound in it (was 望京)."""
+    assert _codes("朝阳区东湖望京西园") == ("110105", _street("朝阳区", "东湖"))
+    assert _codes("朝阳区望京西园四区") == ("110105", _street("朝阳区", "望京"))
+
+
+def _street(district, short):
+    return Unit.objects.get(parent__name=district, name__startswith=short, type="street").code
