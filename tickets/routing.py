@@ -20,6 +20,8 @@ from hotline.models import Unit, UnitType
 
 _SUFFIXES = re.compile(r"(地区办事处|街道办事处|街道|地区|乡|镇)$")
 _COMMUNITY = re.compile(r"(社区)$")
+# 芳古园一区第一社区, 慧忠里第二社区: one estate cut into numbered communities
+_NUMBERED = re.compile(r"第[一二三四五六七八九十]+社区$")
 _COMPOUNDS = Path(__file__).resolve().parent.parent / "hotline" / "data" / "compounds.csv"
 _cache: dict = {"at": 0.0, "streets": [], "districts": [], "places": []}
 
@@ -41,16 +43,17 @@ def _places(streets_district):
     """{key: [(street_id, district_id, community_id, via), …]} of communities and compounds.
 
     A community is found by its full name (南池子社区, 辛庄村) or, when three characters
-    or more remain, without 社区 (新世界家园). A key under more than one street keeps them
-    all: an address that also names the district may still tell which one it means.
+    or more remain, without 社区 (新世界家园) or without the number of a numbered one
+    (慧忠里第一社区 is also 慧忠里). A key under more than one street keeps them all: an
+    address that also names the district may still tell which one it means.
     """
     found = defaultdict(set)
     rows = Unit.objects.filter(type=UnitType.COMMUNITY, active=True).values_list(
         "id", "name", "parent_id"
     )
     for cid, name, street_id in rows:
-        short = _COMMUNITY.sub("", name)
-        for key in {name, short if len(short) >= 3 else name}:
+        shorter = (_COMMUNITY.sub("", name), _NUMBERED.sub("", name))
+        for key in {name} | {k for k in shorter if len(k) >= 3}:
             found[key].add((street_id, streets_district.get(street_id), cid, "community"))
     codes = dict(Unit.objects.filter(type=UnitType.STREET).values_list("code", "id"))
     with _COMPOUNDS.open(encoding="utf-8") as f:
@@ -118,6 +121,8 @@ def resolve_place(address: str) -> Place:
         inside = [hit for hit in hits if district_id in (None, hit[1])]
         if len({street_id for street_id, *_rest in inside}) == 1:
             street_id, street_district, community_id, via = inside[0]
+            if len(inside) > 1:  # the street's 慧忠里第一、第二社区: which one is not known
+                community_id = None
             return Place(street_district, street_id, community_id, via)
     if named_in:  # only a road's name: the street it is named after, when nothing better
         *_where, street_id, street_district, _place = named_in[0]

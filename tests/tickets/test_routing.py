@@ -137,3 +137,12 @@ def test_the_first_street_named_is_the_street():
 
 def _street(district, short):
     return Unit.objects.get(parent__name=district, name__startswith=short, type="street").code
+
+
+@pytest.mark.usefixtures("directory")
+def test_an_estate_cut_into_numbered_communities_resolves_to_its_street():
+    """芳古园一区 is 芳古园一区第一社区 and 第二社区, both of 方庄: the street is known, which
+    community is not."""
+    place = routing.resolve_place("丰台区芳古园一区5号楼")
+    street = Unit.objects.get(pk=place.street_id)
+    assert (street.name, place.community_id, place.via) == ("方庄街道", None, "community")
