@@ -167,3 +167,13 @@ def test_an_enquiry_is_never_dispatched_even_before_it_is_answered(flow, staff):
         actions.dispatch_ticket(actor=staff.dispatcher, ticket=ticket, unit="110101001")
     assert refused.value.status == 409 and "咨询" in refused.value.message
     assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
+
+
+def test_the_dispatch_queue_sends_an_enquiry_to_be_answered(flow, staff, client):
+    from django.urls import reverse
+
+    ticket = flow.new(kind="enquiry")
+    client.force_login(staff.dispatcher)
+    page = client.get(reverse("dispatch")).content.decode()
+    row = page[page.index(ticket.number) : page.index("</tr>", page.index(ticket.number))]
+    assert "咨询不派单，请直接答复" in row and "dispatch-unit" not in row
