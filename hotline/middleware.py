@@ -34,13 +34,27 @@ class InputGuardMiddleware:
     JSON nested deeper than JSON_MAX_DEPTH (Python's parser would overflow its stack on
     10,000 levels). The answer names the field, in the shape of the interface asked:
     the API's {field: [message]}, Open311's errors list (JSON or XML), plain text for pages.
+
+    A body over DATA_UPLOAD_MAX_MEMORY_SIZE (files in a multipart body do not count) is a
+    413 in the same shapes, the API's as DRF answers a whole request's problem: {"detail"}.
+    Django would raise RequestDataTooBig here, which it answers with an HTML 400.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        refusal = self._problem(request)
+        from django.conf import settings
+        from django.core.exceptions import RequestDataTooBig
+        from django.utils.translation import gettext as _
+
+        try:
+            refusal = self._problem(request)
+        except RequestDataTooBig:
+            limit = {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+            return self._refuse(
+                request, None, _("请求内容过大（文件以外最多 %(n)s 字节）") % limit, 413
+            )
         if refusal is not None:
             return self._refuse(request, *refusal)
         return self.get_response(request)
@@ -102,25 +116,26 @@ class InputGuardMiddleware:
         return None
 
     @staticmethod
-    def _refuse(request, field, message):
+    def _refuse(request, field, message, status=400):
+        """`field` None: a problem of the whole request (the API's {"detail": message})."""
         from xml.sax.saxutils import escape
 
         from django.http import HttpResponse, JsonResponse
 
         message = str(message)
+        described = message if field is None else f"{field}: {message}"
         path = request.path_info
         if path.startswith("/open311/"):
-            described = f"{field}: {message}"
             if path.endswith(".xml"):
                 xml = (
-                    '<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>400</code>'
+                    '<?xml version="1.0" encoding="utf-8"?>\n'
+                    f"<errors><error><code>{status}</code>"
                     f"<description>{escape(described)}</description></error></errors>"
                 )
-                return HttpResponse(xml, status=400, content_type="application/xml")
-            body = [{"code": 400, "description": described}]
-            return JsonResponse(body, status=400, safe=False, json_dumps_params=UNICODE)
+                return HttpResponse(xml, status=status, content_type="application/xml")
+            body = [{"code": status, "description": described}]
+            return JsonResponse(body, status=status, safe=False, json_dumps_params=UNICODE)
         if path.startswith("/api/"):
-            return JsonResponse({field: [message]}, status=400, json_dumps_params=UNICODE)
-        return HttpResponse(
-            f"{field}: {message}", status=400, content_type="text/plain; charset=utf-8"
-        )
+            body = {"detail": message} if field is None else {field: [message]}
+            return JsonResponse(body, status=status, json_dumps_params=UNICODE)
+        return HttpResponse(described, status=status, content_type="text/plain; charset=utf-8")

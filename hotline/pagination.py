@@ -33,7 +33,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import DateTimeField
 from django.utils import timezone
@@ -42,6 +42,11 @@ from django.utils.functional import cached_property
 from .api import Pagination
 
 COUNT_CAP = 1_000
+# A page whose first row is further in than this is empty without asking the database: no
+# list nears two billion rows (a year is some 24 million tickets), while a page number of
+# any size (?page=99999999999999999999) would make an OFFSET past the database's 64-bit
+# integer (SQLite "datatype mismatch", PostgreSQL "out of range"), a 500.
+MAX_OFFSET = 2**31 - 1
 # The windows of a newest-first search, in days back from now (see the module's note).
 WINDOW_DAYS = (7, 30, 90)
 
@@ -52,10 +57,19 @@ def capped_count(queryset, cap=COUNT_CAP) -> int:
 
 
 class CappedPage(Page):
+    last = False  # known to be the list's last page (the lenient lookup's fallback)
+
     def has_next(self):
+        if self.last:
+            return False
         if self.paginator.capped and self.number >= self.paginator.num_pages:
             return len(self.object_list) == self.paginator.per_page
         return super().has_next()
+
+    def more_than(self):
+        """Past a cap, how many pages the list is known to have more than (a pager's
+        "page 21 of more than 21"): this one's number, and at least every counted page."""
+        return max(self.number, self.paginator.cap // self.paginator.per_page)
 
 
 class CappedPaginator(Paginator):
@@ -74,6 +88,8 @@ class CappedPaginator(Paginator):
         except EmptyPage:
             if not self.capped or int(number) < 1:
                 raise
+            if (int(number) - 1) * self.per_page > MAX_OFFSET:
+                raise  # never asked: see MAX_OFFSET
             return int(number)  # past the capped count: the page itself says if it is empty
 
     def page(self, number):
@@ -85,13 +101,25 @@ class CappedPaginator(Paginator):
         return CappedPage(rows, number, self)
 
     def get_page(self, number):
-        """The pages' lenient lookup (Django's get_page): past a capped count the page itself
-        may be empty, and that falls back to the last page too, as an uncapped list's does.
+        """The pages' lenient lookup (Django's get_page): not a number is the first page,
+        less than 1 the last counted one, past the end the list's last page. Past a capped
+        count that one is found by counting the rows as far as the page asked for: no further
+        than reading that empty page went already (past MAX_OFFSET, the last counted page).
         The API calls page() and keeps its 404."""
         try:
-            return super().get_page(number)
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
         except EmptyPage:
+            if not self.capped or int(number) < 1:
+                return self.page(self.num_pages)
+        asked = (int(number) - 1) * self.per_page
+        if asked > MAX_OFFSET:  # absurd: the last counted page, not a count of everything
             return self.page(self.num_pages)
+        rows = min(capped_count(self.object_list, asked), asked)
+        page = self.page(max(1, -(-rows // self.per_page)))
+        page.last = True
+        return page
 
     def _rows(self, bottom):
         return self.object_list[bottom : bottom + self.per_page]

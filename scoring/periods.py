@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_PERIOD = re.compile(r"\A([0-9]{4})-(0[1-9]|1[0-2])\Z")  # \Z: "$" takes a final newline
 
 
 def parse_period(period: str) -> tuple[int, int]:

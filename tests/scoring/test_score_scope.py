@@ -206,3 +206,13 @@ def test_leaders_and_the_centre_keep_their_view(city, staff, api, make_user):
     client = browser(leader)
     assert client.get(f"/dashboard/drill/2026-10/{S1}/volume/").status_code == 200
     assert client.get(f"/dashboard/drill/2026-10/{XICHENG_STREET}/volume/").status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["2026-12\n", "２０２６-１２", "2026-12 "])
+def test_a_period_is_exactly_yyyy_mm(typed):
+    """An audit found `2026-12\\n` taken (a regular expression's "$" allows a final newline)."""
+    from scoring import periods
+
+    with pytest.raises(ValueError):
+        periods.parse_period(typed)
+    assert periods.parse_period("2026-12") == (2026, 12)

@@ -138,7 +138,13 @@ def test_a_phone_is_found_however_it_is_typed(staff, api, tickets):
         assert _numbers(client, q=typed) == [made], typed
     history = client.get("/api/v1/callers/64721234/tickets/").json()
     assert [row["number"] for row in history] == [made]
-    for typed in ["+8613811112222", "+86 138 1111 2222", "0086 138 1111 2222", "１３８１１１１２２２２"]:
+    mobiles = [
+        "+8613811112222",
+        "+86 138 1111 2222",
+        "0086 138 1111 2222",
+        "１３８１１１１２２２２",
+    ]
+    for typed in mobiles:
         assert _numbers(client, q=typed) == _n(tickets, "elsewhere", "noise"), typed
     for typed in ["(010)64721234", "6472 1234", "６４７２１２３４"]:
         assert _numbers(client, q=typed) == [made], typed

@@ -12,7 +12,9 @@ from hotline.api import StrictBooleanFilter, StrictFilterSet
 
 from ..models import Kind, Status, Ticket, Urgency
 
-PERIOD = RegexValidator(r"^20\d{2}-(0[1-9]|1[0-2])$", _("月份格式应为 YYYY-MM"))
+# \Z, not $: "$" also matches before a final newline ("2026-12\n"). The form field strips the
+# ends before this rule runs, so a newline can only reach it from code calling it directly.
+PERIOD = RegexValidator(r"\A20\d{2}-(0[1-9]|1[0-2])\Z", _("月份格式应为 YYYY-MM"))
 
 
 class TicketFilter(StrictFilterSet):
