@@ -304,15 +304,16 @@ def likely_repeats(
     return qs.select_related("category", "street").order_by("-received_at")[:10]
 
 
-def unit_code_for(text: str) -> str | None:
-    """The code of the unit a person typed: its code, or its code in any case or its name
-    when exactly one unit answers to it; None when none or several do (八里庄街道 is two)."""
-    if Unit.objects.filter(code=text).exists():
-        return text
-    codes = list(
-        Unit.objects.filter(Q(name=text) | Q(code__iexact=text)).values_list("code", flat=True)[:2]
-    )
-    return codes[0] if len(codes) == 1 else None
+def unit_codes_for(text: str, unit_type=None) -> list[str]:
+    """The codes (at most two) of the units a person may mean by what they typed: the unit
+    with exactly that code, else those answering to it as a code in any case or as their
+    name (八里庄街道 is two). `unit_type` keeps only units of that type."""
+    units = Unit.objects.filter(type=unit_type) if unit_type else Unit.objects.all()
+    exact = list(units.filter(code=text).values_list("code", flat=True)[:1])
+    if exact:
+        return exact
+    answering = units.filter(Q(name=text) | Q(code__iexact=text))
+    return list(answering.values_list("code", flat=True)[:2])
 
 
 def in_category(code: str) -> Q:

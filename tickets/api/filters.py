@@ -4,13 +4,13 @@ from datetime import datetime
 
 import django_filters
 from django.core.validators import RegexValidator
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.api import StrictBooleanFilter, StrictFilterSet
 
 from ..models import Kind, Status, Ticket, Urgency
+from ..selectors import in_category
 
 # \Z, not $: "$" also matches before a final newline ("2026-12\n"). The form field strips the
 # ends before this rule runs, so a newline can only reach it from code calling it directly.
@@ -56,8 +56,7 @@ class TicketFilter(StrictFilterSet):
         ]
 
     def filter_category(self, queryset, name, value):
-        # Codes are dotted paths (CX.WY.DT): a prefix match takes in every descendant.
-        return queryset.filter(Q(category__code=value) | Q(category__code__startswith=f"{value}."))
+        return queryset.filter(in_category(value))
 
     def filter_period(self, queryset, name, value):
         year, month = (int(part) for part in value.split("-"))

@@ -26,27 +26,12 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def _filtered(request, queryset=None):
+    """The filters of the page's query. The 主办单位 box sends what was typed when nothing was
+    picked (no script, or typed fast): the filter takes a unit's name as its code, and
+    one no unit (or several) answers to is an error at the field, never dropped."""
     if request.user.unit_id is None:
         raise PermissionDenied(_("您还没有所属单位"))
-    query, unknown = _unit_by_name(dict(request.GET.lists()))
-    found = search_list(request.user, query, queryset)
-    if unknown:  # reported at the field, never dropped: the list would silently widen
-        found.is_valid()
-        found.form.add_error(
-            "unit", _("没有名称或编码为“%(unit)s”的单位，请从候选中选择") % {"unit": unknown}
-        )
-    return found
-
-
-def _unit_by_name(query):
-    """The 主办单位 box sends what was typed when nothing was picked (no script, or typed
-    fast): it becomes the unit's code (selectors.unit_code_for). Returns (query, the text
-    no unit answers to, or None)."""
-    text = next((v.strip() for v in query.get("unit", []) if v.strip()), "")
-    if not text:
-        return query, None
-    code = selectors.unit_code_for(text)
-    return ({**query, "unit": [code]}, None) if code else (query, text)
+    return search_list(request.user, dict(request.GET.lists()), queryset)
 
 
 @login_required
@@ -92,13 +77,13 @@ def ticket_export(request, fmt):
         total = capped_count(found.qs, export_jobs.inline_limit())
         if total > export_jobs.inline_limit():
             # Too big to build within a request: a worker writes it, a page shows progress.
-            query = {k: v for k, v in request.GET.lists() if k != "page"}
+            # The query as the page read it: a unit typed by name goes as its code.
             job = export_jobs.start(
                 user=request.user,
                 kind="tickets",
                 total=found.qs.count(),
                 filename=name,
-                query=query,
+                query=found.resolved_query(),
             )
             return redirect("exports:job", job=job)
         return exports.xlsx_response(request.user, found.qs, name)
