@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from hotline import validation as rules
 from hotline.models import Category, Unit, UnitType
 
+from .. import routing
 from ..attachments.forms import EvidenceField
 from ..models import (
     EmergencyLine,
@@ -132,10 +133,22 @@ class ReasonForm(StepForm):
     attachments = EvidenceField()
 
 
+class UnitCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes of units, each carrying its code and pinyin initials (`data-code`,
+    `data-pinyin`) for the page's filter box (static/js/unit_picker.js, SPEC §12)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_attrs = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(self.unit_attrs.get(str(value), {}))
+        return option
+
+
 class WhistleForm(StepForm):
-    departments = forms.MultipleChoiceField(
-        label=_("召集部门"), widget=forms.CheckboxSelectMultiple, choices=[]
-    )
+    departments = forms.MultipleChoiceField(label=_("召集部门"), widget=UnitCheckboxes, choices=[])
     reason = _text(_("吹哨事由"))
 
     def __init__(self, *args, **kwargs):
@@ -145,14 +158,36 @@ class WhistleForm(StepForm):
             Q(district_id=district_id) | Q(district__isnull=True)
         )
         # The district's own departments first, then the municipal ones.
-        depts = depts.order_by(F("district_id").asc(nulls_last=True), "code")
-        self.fields["departments"].choices = [(u.code, u.name) for u in depts]
+        depts = list(depts.order_by(F("district_id").asc(nulls_last=True), "code"))
+        field = self.fields["departments"]
+        field.choices = [(u.code, u.name) for u in depts]
+        field.widget.unit_attrs = {
+            u.code: {"data-code": u.code, "data-pinyin": u.pinyin} for u in depts
+        }
+        if self.ticket and not self.is_bound and "departments" not in self.initial:
+            # SPEC §12: the suggested unit is preselected — the category's duty department
+            by_kind = {}
+            for u in depts:  # the district's first: it wins over the city's of its kind
+                by_kind.setdefault((None, u.dept_kind), u)
+            duty = routing.duty_department(self.ticket, by_kind)
+            if duty is not None and any(u.pk == duty.pk for u in depts):
+                self.initial["departments"] = [duty.code]
 
 
 class ReviewReturnForm(StepForm):
     accept = _yes_no(_("同意退单"))
     unit = forms.CharField(label=_("改派单位"), max_length=32, required=False)
     note = _text(_("审核意见"), required=False, rows=1)
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.ticket and not self.is_bound and not self.initial.get("unit"):
+            # SPEC §12: the suggested unit is preselected, never the unit that returned it
+            unit = routing.redispatch_suggestion(
+                self.ticket, departments or routing.departments_by_kind()
+            )
+            if unit is not None:
+                self.initial["unit"] = unit.code
 
 
 class DecideForm(StepForm):

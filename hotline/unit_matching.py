@@ -1,0 +1,127 @@
+"""Which units a picker's typed text names, and in what order (SPEC §12: a name, pinyin
+initials or a code; everyday abbreviations such as 城管; a district typed first)."""
+
+import re
+import time
+
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Concat
+from pypinyin import Style, lazy_pinyin
+
+from .models import Unit, UnitType
+
+
+def _initials(text: str) -> str:
+    # as hotline.seeding stores Unit.pinyin: 三里屯街道 → sltjd
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
+
+
+# Everyday abbreviations of the words in departments' names (城管 for 城市管理综合行政执法).
+# Short and factual: what callers and dispatchers say, and the name they stand for.
+ABBREVIATIONS = {
+    "城管执法": "城市管理综合行政执法",
+    "城管委": "城市管理委员会",
+    "城管": "城市管理综合行政执法",
+    "市场监管": "市场监督管理",
+    "市监": "市场监督管理",
+    "住建": "住房和城乡建设",
+    "交委": "交通委员会",
+    "环保": "生态环境",
+    "卫健": "卫生健康",
+    "人社": "人力资源和社会保障",
+    "规自": "规划和自然资源",
+}
+
+
+def _replacer(table):
+    keys = sorted(table, key=len, reverse=True)  # 城管执法 before 城管
+    pattern = re.compile("|".join(re.escape(k) for k in keys))
+    return lambda text: pattern.sub(lambda m: table[m.group(0)], text)
+
+
+_expand_name = _replacer(ABBREVIATIONS)
+_expand_initials = _replacer({_initials(k): _initials(v) for k, v in ABBREVIATIONS.items()})
+_CITY = ("北京市", "北京")  # what municipal units' names start with
+_places: dict = {"at": 0.0, "rows": []}
+
+
+def _place_keys():
+    """(district code or None, key) of what may start a typed text: 朝阳区, 朝阳, cyq, cy.
+
+    Sixteen districts, cached by code (codes outlive a re-seeded test database's ids).
+    """
+    if time.monotonic() - _places["at"] > 300:
+        rows = [(None, key) for name in _CITY for key in (name, _initials(name))]
+        for code, name, pinyin in Unit.objects.filter(
+            type=UnitType.DISTRICT, active=True
+        ).values_list("code", "name", "pinyin"):
+            rows += [(code, name), (code, pinyin)]
+            if name.endswith("区") and len(name) > 2:
+                rows += [(code, name[:-1]), (code, pinyin[:-1])]
+        _places["rows"] = sorted(rows, key=lambda row: -len(row[1]))
+        _places["at"] = time.monotonic()
+    return _places["rows"]
+
+
+def _forms(text):
+    """What a typed text may stand for: itself and its abbreviations written out."""
+    names = list(dict.fromkeys([text, _expand_name(text)]))
+    low = text.lower()
+    initials = (
+        list(dict.fromkeys([low, _expand_initials(low)])) if low.isascii() and low.isalnum() else []
+    )
+    return names, initials
+
+
+def _starts(names, initials, prefix=None):
+    """Name or initials start with one of the forms, after `prefix` (an expression) if given."""
+    q = Q()
+    for n in names:
+        q |= Q(name__startswith=Concat(prefix[0], Value(n)) if prefix else n)
+    for p in initials:
+        q |= Q(pinyin__startswith=Concat(prefix[1], Value(p)) if prefix else p)
+    return q
+
+
+def unit_match(value):
+    """(filter, rank) of the units a picker's text names; rank 0 is best.
+
+    0 the exact code; 1 a name, initials or code that starts with the text (or with its
+    abbreviations written out); 2 a name's part: what follows the unit's district or 北京市
+    (城管 → 朝阳区|城市管理综合行政执法局, rq → 北京市|燃气集团), or a district typed
+    first and the rest within it (朝阳城管, cycg, 朝阳望京); 3 a name containing the text;
+    4 initials containing it (怀柔区 hrq contains rq: an accident, so last).
+    """
+    names, initials = _forms(value)
+    exact = Q(code=value.upper())
+    start = _starts(names, initials) | Q(code__startswith=value.upper())
+    part = _starts(names, initials, ("district__name", "district__pinyin"))
+    for city in _CITY:
+        part |= Q(district__isnull=True) & _starts(
+            [city + n for n in names], [_initials(city) + p for p in initials]
+        )
+    for code, key in _place_keys():
+        rest = value[len(key) :] if value.lower().startswith(key) else ""
+        if not rest.strip():
+            continue
+        r_names, r_initials = _forms(rest.strip())
+        within = Q(district__code=code) if code else Q(district__isnull=True)
+        within_part = _starts(r_names, r_initials)
+        within_part |= _starts(r_names, r_initials, ("district__name", "district__pinyin"))
+        for n in r_names:
+            within_part |= Q(name__contains=n)
+        part |= within & within_part
+    inside = Q()
+    for n in names:
+        inside |= Q(name__contains=n)
+    accident = Q()
+    for p in initials:
+        accident |= Q(pinyin__contains=p)
+    rank = Case(
+        When(exact, then=Value(0)),
+        When(start, then=Value(1)),
+        When(part, then=Value(2)),
+        When(inside, then=Value(3)),
+        default=Value(4),
+    )
+    return exact | start | part | inside | accident | Q(code__contains=value.upper()), rank

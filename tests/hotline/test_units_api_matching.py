@@ -1,0 +1,74 @@
+"""The units API behind every unit picker (GET /api/v1/units/?q=, SPEC §12): what people
+type — a district and a short name, everyday abbreviations, pinyin initials — finds the
+unit, and what starts a name (or a name's part after its district) ranks before an
+accidental match inside a name's initials."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/units/"
+
+
+def _codes(client, q, **params):
+    resp = client.get(URL, {"q": q, **params})
+    assert resp.status_code == 200, resp.content
+    return [r["code"] for r in resp.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    "q, first",
+    [
+        ("朝阳城管", "110105-CGZF"),  # district + everyday abbreviation
+        ("朝阳市监", "110105-SCJG"),
+        ("hdcgzf", "110108-CGZF"),
+        ("海淀住建", "110108-ZJ"),
+        ("110105-CGZF", "110105-CGZF"),  # an exact code first
+        ("110105-cgzf", "110105-CGZF"),
+    ],
+)
+def test_a_district_and_a_short_name_find_the_unit_first(staff, api, q, first):
+    assert _codes(api(staff.dispatcher), q)[:1] == [first]
+
+
+def test_initials_of_a_district_and_an_abbreviation(staff, api):
+    # cycg is also 朝阳 + 崔各庄 (cgz…): both near the top
+    assert "110105-CGZF" in _codes(api(staff.dispatcher), "cycg")[:3]
+
+
+def test_an_everyday_abbreviation_finds_every_districts_department(staff, api):
+    client = api(staff.dispatcher)
+    resp = client.get(URL, {"q": "城管", "page_size": 50}).json()
+    codes = [r["code"] for r in resp["results"]]
+    assert "110105-CGZF" in codes and "M-CGZF" in codes
+    assert resp["count"] >= 17
+    assert "110105-SCJG" in _codes(client, "市监", page_size=50)
+
+
+def test_initials_rank_a_name_part_before_an_accidental_match(staff, api):
+    # 燃气 (rq): the gas company's name is 北京市 + 燃气集团…; 怀柔区 (hrq) only
+    # contains the letters.
+    codes = _codes(api(staff.dispatcher), "rq")
+    assert codes[0] == "C-GAS"
+
+
+def test_the_earlier_matches_still_hold(staff, api):
+    client = api(staff.dispatcher)
+    assert _codes(client, "三里屯")[0] == "110105004"
+    assert _codes(client, "sltjd")[0] == "110105004"
+    assert _codes(client, "c-gas")[0] == "C-GAS"
+    assert _codes(client, "望京街道")[0] == "110105026"
+    assert _codes(client, "朝阳望京")[0] == "110105026"
+
+
+def test_the_endpoint_runs_fixed_queries_whatever_is_typed(staff, api):
+    client = api(staff.dispatcher)
+    client.get(URL, {"q": "warm"})  # the small cached list of districts
+    counts = []
+    for q in ("城管", "rq", "朝阳城管", "hdcgzf", "110105-CGZF", "街道"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL, {"q": q}).status_code == 200
+        counts.append(len(ctx))
+    assert counts == [2] * len(counts), counts  # the count, the page
