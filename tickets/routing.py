@@ -161,3 +161,53 @@ def suggest_unit(ticket) -> Unit | None:
     if ticket.district_id:
         return ticket.district
     return None
+
+
+def streets_of(district_id):
+    """A district's active streets, by code: the choice when an address names only it."""
+    return Unit.objects.filter(type=UnitType.STREET, district_id=district_id, active=True).order_by(
+        "code"
+    )
+
+
+def departments_by_kind():
+    """{(district_id or None, dept_kind): department}: the department of a kind, per district
+    and city-wide (None). One query, for pages that suggest for many tickets."""
+    found = {}
+    rows = Unit.objects.filter(type=UnitType.DEPARTMENT, active=True).exclude(dept_kind="")
+    for unit in rows.order_by("code"):
+        found.setdefault((unit.district_id, unit.dept_kind), unit)
+    return found
+
+
+def duty_department(ticket, departments):
+    """The department the ticket's category names: its duty unit when that is a department
+    in the ticket's district or city-wide (suggest_unit's first choice), else the
+    department of its duty kind (duty_dept_kind) in the district, else the city's.
+    `departments` is {(district_id or None, dept_kind): unit} (see departments_by_kind)."""
+    suggested = suggest_unit(ticket)
+    if (
+        suggested is not None
+        and suggested.pk == ticket.category.duty_unit_id
+        and suggested.type == UnitType.DEPARTMENT
+        and suggested.district_id in (None, ticket.district_id)
+    ):
+        return suggested
+    kind = ticket.category.duty_dept_kind
+    if not kind:
+        return None
+    return departments.get((ticket.district_id, kind)) or departments.get((None, kind))
+
+
+def redispatch_suggestion(ticket, departments):
+    """Where a returned ticket should go: the suggested unit (suggest_unit), else the
+    department of the category's duty kind, else the district government (兜底) — never
+    the unit that returned it (the ticket's lead unit until the return is decided)."""
+    for unit in (
+        suggest_unit(ticket),
+        duty_department(ticket, departments),
+        ticket.district,
+    ):
+        if unit is not None and unit.pk != ticket.lead_unit_id:
+            return unit
+    return None

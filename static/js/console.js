@@ -1,7 +1,8 @@
 // Operator console: category filter (name or pinyin initials), address match, likely repeats,
 // the caller's history as the phone is typed, and the keyboard flow (issue 10): the phone
 // field has focus when the console opens; after saving, the next step (dispatch to the
-// suggested unit, Enter) has focus at the top; Alt+1…9 merges into a ticket of the history.
+// suggested unit, Enter; an enquiry's answer) is the first step, focused; Alt+Shift+1…9
+// merges into a ticket of the history (Alt+1…5 is the knowledge box's: one key, one thing).
 (function () {
   "use strict";
   var form = document.getElementById("intake");
@@ -50,10 +51,17 @@
   }
   function show(data) {
     var place = [data.district, data.street].filter(Boolean).join(" · ");
-    match.textContent = place ? form.dataset.matched + place
-      + (data.via === "road" ? form.dataset.byRoad : "")
-      : (address.value ? form.dataset.unmatched : "");
+    if (data.street) {
+      match.textContent = form.dataset.matched + place
+        + (data.via === "road" ? form.dataset.byRoad : "");
+    } else if (data.district) {
+      // Only the district is known: no match, the street is still to be picked.
+      match.textContent = form.dataset.districtOnly + data.district + form.dataset.pickStreet;
+    } else {
+      match.textContent = address.value ? form.dataset.unmatched : "";
+    }
     match.classList.toggle("matched", Boolean(data.street));
+    match.classList.toggle("no-match", Boolean(address.value) && !data.street);
     repeats.innerHTML = "";
     if (!data.repeats.length) {
       var none = document.createElement("li");
@@ -74,6 +82,8 @@
 
   // --- Caller history (来电弹屏) ---------------------------------------------------------
   var OPEN = ["new", "dispatched", "signed", "in_progress", "returned", "replied"];
+  var labels = document.getElementById("status-labels");
+  var STATUS = labels ? JSON.parse(labels.textContent) : {};
   function digits(text) { return (text || "").replace(/\D/g, ""); }
   function historyOf(number) {
     var url = form.dataset.history.replace(/0\/tickets\/$/, encodeURIComponent(number) + "/tickets/");
@@ -87,14 +97,27 @@
     a.href = "/tickets/" + t.number + "/"; a.target = "_blank"; a.textContent = t.number;
     li.appendChild(a);
     li.appendChild(document.createTextNode(
-      " " + t.received_at.slice(0, 10) + " · " + (t.category_path || t.category) + " · " +
-      (t.content || "").slice(0, 24)));
+      " " + t.received_at.slice(0, 10) + " · " + (STATUS[t.status] || t.status) + " · " +
+      (t.category_path || t.category) + " · " + (t.content || "").slice(0, 24)));
     return li;
   }
   var historyTimer = null, lastPhone = "";
+  function clearHistory() {
+    history.innerHTML = "";
+    var hint = document.createElement("li");
+    hint.className = "muted"; hint.textContent = form.dataset.historyEmpty;
+    history.appendChild(hint);
+  }
   function showHistory() {
     var number = digits(phone.value);
-    if (number.length < 7 || number === lastPhone) return;
+    if (number.length < 7) {
+      // Emptied or cut short: the previous caller's tickets must not stay on screen.
+      clearTimeout(historyTimer);
+      if (lastPhone) clearHistory();
+      lastPhone = "";
+      return;
+    }
+    if (number === lastPhone) return;
     lastPhone = number;
     clearTimeout(historyTimer);
     historyTimer = setTimeout(function () {
@@ -112,7 +135,8 @@
   }
   phone.addEventListener("input", showHistory);
 
-  // After saving: the same history beside the merge step, each open ticket one key away.
+  // After saving: the same history beside the merge step, each open ticket one key away:
+  // Alt+Shift+digit (read from the key's position: with Shift, e.key is "!" and the like).
   function mergeKeys() {
     var list = document.getElementById("merge-history");
     if (!triage || !list || !triage.dataset.phone) return;
@@ -124,14 +148,16 @@
       targets.forEach(function (t, i) {
         var li = row(t);
         var kbd = document.createElement("kbd");
-        kbd.textContent = "Alt+" + (i + 1);
+        kbd.textContent = "Alt+Shift+" + (i + 1);
         li.insertBefore(document.createTextNode(" "), li.firstChild);
         li.insertBefore(kbd, li.firstChild);
         list.appendChild(li);
       });
       document.addEventListener("keydown", function (e) {
-        var n = parseInt(e.key, 10);
-        if (!e.altKey || !(n >= 1 && n <= targets.length)) return;
+        var digit = /^(?:Digit|Numpad)([1-9])$/.exec(e.code || "");
+        var n = digit ? parseInt(digit[1], 10) : 0;
+        if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey) return;
+        if (!(n >= 1 && n <= targets.length)) return;
         e.preventDefault();
         var post = document.createElement("form");
         post.method = "post"; post.action = triage.dataset.merge;
@@ -166,23 +192,56 @@
   if (address.value || phone.value) lookup();
   if (phone.value) showHistory();
 
+  // A district-only address: the district's streets are listed beside the unit picker; a
+  // choice there fills the picker (its shown name and the code it posts); Enter sends it.
+  function districtStreets() {
+    var list = document.getElementById("district-streets");
+    if (!list) return;
+    function take() {
+      var opt = list.options[list.selectedIndex];
+      var shown = document.getElementById("id_dispatch-unit");
+      var code = document.getElementById("id_dispatch-unit-code");
+      if (!opt || !shown || !code) return false;
+      code.value = opt.value;
+      shown.value = opt.dataset.label;
+      return true;
+    }
+    list.addEventListener("change", take);
+    list.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      if (take()) list.form.requestSubmit();
+    });
+  }
+
   // Focus: the next step after a save, else the phone. Unit pickers (deferred) are ready
-  // by DOMContentLoaded.
+  // by DOMContentLoaded. The next step is the server's (an enquiry: the answer; else the
+  // dispatch), or the answer when a knowledge article has filled it (Alt+1…5 before
+  // saving). That step goes first, under the ticket's number and status, and gets focus.
+  var FIELDS = {
+    answer: ["textarea[name='answer-answer']"],
+    dispatch: ["input[type=search]", "input:not([type=hidden])"]
+  };
   document.addEventListener("DOMContentLoaded", function () {
     mergeKeys();
-    // In this order (a selector list would answer the first in the page instead). A
-    // knowledge article chosen (Alt+1…5) has filled the answer step: that step comes first.
+    districtStreets();
+    if (!triage) { phone.focus(); return; }
+    var article = triage.querySelector("#step-answer [name='answer-article']");
+    var name = article && article.value ? "answer" : triage.dataset.next;
+    var step = name && triage.querySelector("#step-" + name);
+    if (step && step.parentNode.firstElementChild !== step) {
+      step.parentNode.insertBefore(step, step.parentNode.firstElementChild);
+    }
     var next = null;
-    var article = triage && triage.querySelector("#step-answer [name='answer-article']");
-    var chosen = article && article.value ? ["#step-answer textarea[name='answer-answer']"] : [];
-    chosen.concat(["#step-dispatch input[type=search]", "#step-dispatch input:not([type=hidden])",
-     ".step button.primary", ".step button"]).some(function (selector) {
-      next = triage && triage.querySelector(selector);
-      return next;
-    });
+    if (step) {
+      (FIELDS[name] || []).concat(["textarea", "select", "input:not([type=hidden])",
+        "button.primary", "button"]).some(function (selector) {
+        next = step.querySelector(selector);
+        return next;
+      });
+    }
     if (next) {
-      triage.scrollIntoView();
-      next.focus();
+      next.focus();  // scrolls only if needed: the number and message above stay in view
     } else {
       phone.focus();
     }

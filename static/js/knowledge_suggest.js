@@ -79,7 +79,8 @@
   if (category) category.addEventListener("change", refresh);
   if (content) content.addEventListener("input", refresh);
   document.addEventListener("keydown", function (e) {
-    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    // Alt+digit only: Alt+Shift+digit is the merge step's (console.js), one key one thing.
+    if (!e.altKey || e.shiftKey || e.ctrlKey || e.metaKey) return;
     var n = parseInt(e.key, 10);
     if (n >= 1 && n <= shown.length) { e.preventDefault(); fill(shown[n - 1]); }
   });

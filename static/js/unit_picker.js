@@ -21,9 +21,10 @@
     "review-return-unit": {multi: false}
   };
 
-  function fetchUnits(q, type) {
-    var params = new URLSearchParams({q: q, page_size: "8"});
+  function fetchUnits(q, type, size, district) {
+    var params = new URLSearchParams({q: q, page_size: String(size || 8)});
     if (type) params.append("type", type);
+    if (district) params.append("district", district);  // a district-only address's streets
     return fetch(API + "?" + params, {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {results: []}; })
       .then(function (data) { return data.results || []; });
@@ -47,6 +48,7 @@
     var form = orig.form;
     var narrow = form && form.querySelector("[data-pick-type]");
     var type = narrow ? narrow.dataset.pickType : "";
+    var district = narrow ? narrow.dataset.pickDistrict || "" : "";
     var box = document.createElement("div");
     box.className = "picker";
     var vis = document.createElement("input");
@@ -128,9 +130,10 @@
       vis.setAttribute("aria-expanded", items.length ? "true" : "false");
       place();
     }
-    // The open list must not cover the form's submit button (the dispatch queue's rows: the
-    // button sits right under the box), else a click meant for it picks a suggestion. Then
-    // it opens above the box, or, without room there, in the flow (pushing the button down).
+    // The open list must not cover the form's buttons or other fields (the dispatch queue's
+    // rows: the button sits right under the box; the review queue's: the 审核意见 box), else
+    // a click meant for them picks a suggestion. Then it opens above the box, or, without
+    // room there, in the flow (pushing them down).
     function covers(a, b) {
       return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
     }
@@ -138,7 +141,7 @@
       list.style.position = list.style.top = list.style.bottom = "";
       if (list.hidden || !form) return;
       var buttons = Array.prototype.filter.call(
-        form.querySelectorAll("button[type=submit], input[type=submit], button:not([type])"),
+        form.querySelectorAll("button, input:not([type=hidden]), textarea, select"),
         function (b) { return !box.contains(b); });
       function blocked() {
         var r = list.getBoundingClientRect();
@@ -177,7 +180,7 @@
       var q = vis.value.trim();
       if (!q) { close(); return; }
       timer = setTimeout(function () {
-        fetchUnits(q, type).then(function (rows) {
+        fetchUnits(q, type, 8, district).then(function (rows) {
           if (vis.value.trim() !== q) return;
           items = rows; active = rows.length ? 0 : -1; render();
         });
@@ -244,18 +247,44 @@
     });
   }
 
-  // Whistle: the departments are checkboxes with names; a filter box narrows them.
+  // Whistle: the departments are checkboxes, each with its name, code and pinyin initials
+  // (data-code, data-pinyin); a filter box narrows them like any unit picker: a name's
+  // characters, initials or a code at once, and what the units API also finds (城管, 朝阳市监:
+  // abbreviations and a district's parts) when its answer arrives. Ticked ones stay shown.
   function filterBox(group) {
     var input = document.createElement("input");
     input.type = "search";
+    input.autocomplete = "off";
     input.placeholder = TEXT.filter;
     input.setAttribute("aria-label", input.placeholder);
     group.parentNode.insertBefore(input, group);
+    var timer = null;
+    function show(q, found) {
+      var low = q.toLowerCase(), up = q.toUpperCase();
+      group.querySelectorAll("label").forEach(function (l) {
+        var box = l.querySelector("input") || {dataset: {}};
+        var d = box.dataset;
+        var hit = !q || box.checked || l.textContent.indexOf(q) !== -1 ||
+          (d.pinyin || "").indexOf(low) !== -1 ||
+          (d.code || "").toUpperCase().indexOf(up) !== -1 ||
+          Boolean(found && found[d.code || box.value]);
+        l.hidden = !hit;
+        if (l.parentNode !== group) l.parentNode.hidden = !hit;  // Django wraps each in a div
+      });
+    }
     input.addEventListener("input", function () {
       var q = input.value.trim();
-      group.querySelectorAll("label").forEach(function (l) {
-        l.hidden = Boolean(q) && l.textContent.indexOf(q) === -1;
-      });
+      show(q, null);
+      clearTimeout(timer);
+      if (!q) return;
+      timer = setTimeout(function () {
+        fetchUnits(q, "department", 200).then(function (rows) {
+          if (input.value.trim() !== q) return;
+          var found = {};
+          rows.forEach(function (u) { found[u.code] = true; });
+          show(q, found);
+        });
+      }, 120);
     });
   }
 

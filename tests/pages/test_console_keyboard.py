@@ -122,7 +122,7 @@ def test_one_key_merges_into_the_callers_open_ticket(console, staff):
     page.keyboard.type("物业还是不作为")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(f"#merge-history:has-text('{earlier.number}')")
-    page.keyboard.press("Alt+1")
+    page.keyboard.press("Alt+Shift+1")  # Alt+1 picks a knowledge article
     page.wait_for_selector(".messages")
     repeat = Ticket.objects.get(content="物业还是不作为")
     assert repeat.status == Status.MERGED and repeat.master_id == earlier.pk

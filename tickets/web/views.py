@@ -22,8 +22,13 @@ from .. import actions, guards, inbox_selectors, routing, selectors
 from ..attachments import actions as attachment_actions
 from ..attachments import selectors as attachment_selectors
 from ..lifecycle import STEPS
-from ..models import Notification, Participation, ReviewRequest, TicketEvent
-from .forms import REVIEW_STEPS, STEP_FORMS, IntakeForm, step_form
+from ..models import Kind, Notification, Participation, ReviewRequest, Status, TicketEvent
+from .forms import (
+    REVIEW_STEPS,
+    STEP_FORMS,
+    IntakeForm,
+    step_form,
+)
 
 EVENT_LABELS = {
     "created": gettext_lazy("受理"),
@@ -111,13 +116,27 @@ def home(request):
 
 
 def _intake_panel(user, ticket):
-    """The triage steps this user may take on a just-created ticket, with their forms."""
+    """The triage steps this user may take on a just-created ticket, with their forms.
+
+    The step that comes next is listed first (the page focuses it at the top): an enquiry
+    is answered on the spot (SPEC §4), anything else is dispatched. An address that named
+    only the district suggests no unit: the operator picks one of that district's streets
+    (one Enter must not send the ticket to the district government).
+    """
     suggested = routing.suggest_unit(ticket)
+    district_streets = []
+    if suggested and not ticket.street_id and suggested.pk == ticket.district_id:
+        suggested = None
+        district_streets = list(routing.streets_of(ticket.district_id))
     forms = []
     for step in guards.allowed_steps(ticket, user):
         if step.name in INTAKE_STEPS:
             initial = {"unit": suggested.code} if step.name == "dispatch" and suggested else None
             forms.append((step, step_form(step.name, ticket, initial=initial)))
+    names = [step.name for step, _form in forms]
+    first = "answer" if ticket.kind == Kind.ENQUIRY else "dispatch"
+    next_step = first if first in names else (names[0] if names else "")
+    forms.sort(key=lambda pair: pair[0].name != next_step)  # stable: the rest keep their order
     repeats = selectors.likely_repeats(
         user=user,
         phone=ticket.caller_phone,
@@ -125,7 +144,14 @@ def _intake_panel(user, ticket):
         category=ticket.category,
         exclude_id=ticket.pk,
     )
-    return {"ticket": ticket, "forms": forms, "suggested": suggested, "repeats": repeats}
+    return {
+        "ticket": ticket,
+        "forms": forms,
+        "next": next_step,
+        "suggested": suggested,
+        "district_streets": district_streets,
+        "repeats": repeats,
+    }
 
 
 @roles(Role.OPERATOR, Role.DISPATCHER)
@@ -149,7 +175,11 @@ def console(request):
         else:
             messages.success(request, _("已受理，工单编号 %(n)s") % {"n": ticket.number})
             return redirect(f"{reverse('console')}?t={ticket.number}")
-    ctx = {"form": form, "categories": _leaf_categories()}
+    ctx = {
+        "form": form,
+        "categories": _leaf_categories(),
+        "status_labels": dict(Status.choices),  # the caller history's rows say their status
+    }
     number = request.GET.get("t")
     if number and request.method == "GET":
         ticket = (
@@ -421,10 +451,20 @@ def reviews(request):
                 "step": step,
                 "can_decide": user.role in STEPS[step].roles,
                 "requests": selectors.pending_reviews(user, kind).select_related(
-                    "ticket__lead_unit", "ticket__category"
+                    "ticket__lead_unit",
+                    "ticket__category__duty_unit",
+                    "ticket__street",
+                    "ticket__district",
                 )[:LIST_LIMIT],
             }
         )
+    returns = next(s for s in sections if s["kind"] == ReviewRequest.Kind.RETURN)
+    if returns["can_decide"]:
+        # SPEC §12: each return's 改派单位 starts with the suggested unit (one query for all)
+        returns["requests"] = list(returns["requests"])
+        departments = routing.departments_by_kind() if returns["requests"] else {}
+        for r in returns["requests"]:
+            r.suggested = routing.redispatch_suggestion(r.ticket, departments)
     return render(request, "tickets/reviews.html", {"sections": sections})
 
 
