@@ -55,7 +55,8 @@ def _focused(page):
     return page.evaluate("document.activeElement.id")
 
 
-def _earlier(staff, phone):
+def _earlier(staff, phone, content="物业不作为"):
+    """An open complaint of this caller (the console's merge candidates)."""
     ticket, _ = actions.create_ticket(
         actor=staff.operator,
         channel="phone",
@@ -63,7 +64,7 @@ def _earlier(staff, phone):
         address="东城区景山街道",
         category=Category.objects.get(code="CX.WY.FW"),
         kind="complaint",
-        content="物业不作为",
+        content=content,
     )
     return ticket
 

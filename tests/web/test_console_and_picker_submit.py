@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from hotline.knowledge import actions as knowledge
-from hotline.models import Category
 from tickets.models import Status, Ticket
 
 from ..pages.test_walk import CHROMIUM, browser_type_launch_args  # noqa: F401
+from .test_console_keys import published_article
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,16 +87,7 @@ def test_dispatch_queue_list_leaves_the_button_clickable(live_server, signed_in,
 
 @pytest.mark.django_db(transaction=True)
 def test_a_chosen_article_puts_the_focus_in_the_answer_step(live_server, signed_in, staff):
-    article = knowledge.propose_article(
-        actor=staff.dept,
-        title="门诊报销怎么办",
-        question="门诊费用如何报销？",
-        answer="持医保凭证在定点医院直接结算。",
-        keywords="医保 报销",
-        categories=[Category.objects.get(code="LD.SB.YB")],
-    )
-    article = knowledge.submit_article(actor=staff.dept, article=article)
-    article = knowledge.publish_article(actor=staff.reviewer, article=article)
+    article = published_article(staff)
     page = signed_in(staff.operator)
     page.goto(f"{live_server.url}/console/")
     page.fill("#id_caller_phone", "13912345670")

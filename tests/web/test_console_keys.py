@@ -18,6 +18,7 @@ from hotline.models import Category, Unit
 from tickets import actions
 from tickets.models import Status, Ticket
 
+from ..pages.test_console_keyboard import _earlier
 from ..pages.test_walk import CHROMIUM, browser_type_launch_args  # noqa: F401
 
 pytestmark = [
@@ -37,20 +38,8 @@ def console(browser_sign_in, live_server, staff):
     return page
 
 
-def _open_ticket(staff, phone, content="物业不作为"):
-    ticket, _ = actions.create_ticket(
-        actor=staff.operator,
-        channel="phone",
-        caller_phone=phone,
-        address="东城区景山街道",
-        category=Category.objects.get(code="CX.WY.FW"),
-        kind="complaint",
-        content=content,
-    )
-    return ticket
-
-
-def _article(staff):
+def published_article(staff):
+    """门诊报销怎么办, published: an article the console suggests for 医保报销."""
     article = knowledge.propose_article(
         actor=staff.dept,
         title="门诊报销怎么办",
@@ -84,8 +73,8 @@ def _in_view(locator):
 @pytest.mark.django_db(transaction=True)
 def test_alt_digit_picks_the_article_and_alt_shift_digit_merges(console, staff):
     page = console
-    earlier = _open_ticket(staff, "13912345601")
-    article = _article(staff)
+    earlier = _earlier(staff, "13912345601")
+    article = published_article(staff)
     _intake(
         page,
         phone="13912345601",
@@ -115,7 +104,7 @@ def test_alt_digit_picks_the_article_and_alt_shift_digit_merges(console, staff):
 @pytest.mark.django_db(transaction=True)
 def test_the_next_step_is_first_and_focused_with_the_number_in_view(console, staff):
     page = console
-    _open_ticket(staff, "13912345602")  # a caller with an open ticket: the merge step too
+    _earlier(staff, "13912345602")  # a caller with an open ticket: the merge step too
     _intake(
         page,
         phone="13912345602",
@@ -178,8 +167,8 @@ def test_hidden_fields_get_no_label(console, live_server, staff):
 @pytest.mark.django_db(transaction=True)
 def test_caller_history_follows_the_phone_box_and_shows_statuses(console, staff):
     page = console
-    master = _open_ticket(staff, "13912345605", content="第一次来电")
-    repeat = _open_ticket(staff, "13912345605", content="第二次来电")
+    master = _earlier(staff, "13912345605", content="第一次来电")
+    repeat = _earlier(staff, "13912345605", content="第二次来电")
     actions.merge_ticket(actor=staff.operator, ticket=repeat, into=master)
     history = page.locator("#caller-history")
     page.fill("#id_caller_phone", "13912345605")
