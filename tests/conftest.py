@@ -23,9 +23,23 @@ def _calendar(request):
         request.getfixturevalue("transactional_db" if transactional else "db")
         if not WorkDay.objects.exists():
             seed_calendar()
+            _seed_migration_rows()  # emptied by the same flush
     workdays.clear_cache()
     yield
     workdays.clear_cache()
+
+
+def _seed_migration_rows():
+    """The time limits and text templates migrations ship (a flush empties them too)."""
+    from tickets.deadlines import DEFAULTS as LIMITS
+    from tickets.models import TimeLimitPolicy
+    from tickets.texts.defaults import DEFAULTS as TEXTS
+    from tickets.texts.models import TextTemplate
+
+    for urgency, values in LIMITS.items():
+        TimeLimitPolicy.objects.get_or_create(urgency=urgency, defaults=values)
+    for event, body in TEXTS.items():
+        TextTemplate.objects.get_or_create(event=event, defaults={"body": body})
 
 
 def _uses_db(request):
