@@ -185,6 +185,9 @@ def _seasonal(code: str, day) -> float:
 
 
 # Scenarios every run must show, forced in rotation so even a small run has each one.
+# They start no later than SHOWCASE_LEAD before today: time enough for a level-3 ticket's
+# 7 working days (longer over a holiday), an extension asked late in them and reviewed.
+SHOWCASE_LEAD = timedelta(days=16)
 SHOWCASE = [
     {"ret": "accept"},
     {"ret": "reject"},
@@ -309,6 +312,7 @@ class Demo:
         self._heap = []
         self._showcase = itertools.cycle(SHOWCASE)
         self._actionable = 0
+        self._showcased = 0
         self._contacts = 0
         self._load()
 
@@ -367,6 +371,7 @@ class Demo:
         self.leaves_of = {}
         for c in leaves:
             self.leaves_of.setdefault(c.code.split(".")[0], []).append(c)
+        self.routine_leaves = [c for c in self.leaves_of["CG"] if c.default_urgency == 3]
 
     def handler(self, unit) -> User:
         """The member of staff who acts for a unit (created on first need, no login)."""
@@ -612,9 +617,10 @@ class Demo:
     def _request(self, at):
         rng = self.rng
         self._actionable += 1
-        plan = self._plan()
-        # A showcase ticket is an ordinary street matter, so every forced step can happen.
-        leaf = self.pick_leaf({"CG": 1}, at.date()) if plan["showcase"] else None
+        plan = self._plan(showcase=self._showcase_due(at))
+        # A showcase ticket is an ordinary (level 3) street matter: an extension, say, is
+        # not open to an urgent one.
+        leaf = self.rng.choice(self.routine_leaves) if plan["showcase"] else None
         hot = None if plan["showcase"] else self._hotspot(at)
         if hot:
             leaf, hot = hot
@@ -654,7 +660,15 @@ class Demo:
         else:
             yield from self._handle(ticket, at, self._plan(showcase=False))
 
-    def _plan(self, showcase=True):
+    def _showcase_due(self, at):
+        """Every request early in the detailed month until each scenario has come twice,
+        then every sixth; none so late that the forced steps could not happen by today."""
+        if self.end - at <= SHOWCASE_LEAD:
+            return False
+        filling = at >= self.detailed_start and self._showcased < 2 * len(SHOWCASE)
+        return self._actionable % (2 if filling else 6) == 0
+
+    def _plan(self, showcase=False):
         rng = self.rng
         plan = {
             "showcase": False,
@@ -670,8 +684,10 @@ class Demo:
             "reopen": rng.random() < 0.6,
             "co": rng.random() < 0.04,
         }
-        if showcase and self._actionable % 6 == 0:
-            plan |= {"showcase": True} | next(self._showcase)
+        if showcase:
+            # The forced scenario alone: a random "never signs" would hide an extension.
+            self._showcased += 1
+            plan = dict.fromkeys(plan) | {"showcase": True} | next(self._showcase)
         return plan
 
     def _target(self, ticket):

@@ -1,5 +1,6 @@
 """seed_demo: every role can log in, the scenarios that matter exist, a rerun adds nothing."""
 
+from datetime import datetime
 from io import StringIO
 
 import pytest
@@ -7,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Min, OuterRef, Subquery
 from django.test import RequestFactory
+from django.utils import timezone
 
 from hotline.models import Role, User
 from tickets import demo
@@ -73,16 +75,36 @@ def test_tickets_in_every_state_that_matters(seeded):
     assert t.filter(excluded=True, excluded_reason="appeal").exists()
     assert t.filter(lead_unit__type="company").exists()
     assert t.filter(lead_unit__type="district").exists()  # 兜底 to the district government
-    decided = ReviewRequest.objects.exclude(decision=ReviewRequest.Decision.PENDING)
-    # Relays to confidential callers (issue 9) are not simulated by the demo.
-    for kind in set(ReviewRequest.Kind.values) - {ReviewRequest.Kind.RELAY}:
-        for decision in ("approved", "rejected"):
-            assert decided.filter(kind=kind, decision=decision).exists(), (kind, decision)
+    assert _undecided_review_kinds() == []
     summoned = Participation.objects.filter(role=Participation.Role.SUMMONED)
     assert summoned.filter(reported_in_at__isnull=False).exists()
     assert TicketEvent.objects.filter(type="reported_in").exists()
     assert TicketEvent.objects.filter(type="extension_approved").exists()
     assert TicketEvent.objects.filter(type="supervised").exists()
+
+
+def _undecided_review_kinds():
+    """(kind, decision) pairs with no decided review: each should be shown."""
+    decided = ReviewRequest.objects.exclude(decision=ReviewRequest.Decision.PENDING)
+    # Relays to confidential callers (issue 9) are not simulated by the demo.
+    kinds = set(ReviewRequest.Kind.values) - {ReviewRequest.Kind.RELAY}
+    return [
+        (kind, decision)
+        for kind in sorted(kinds)
+        for decision in ("approved", "rejected")
+        if not decided.filter(kind=kind, decision=decision).exists()
+    ]
+
+
+# Seeded up to 2026-12-07 the month once had no refused extension (its showcase ticket was
+# urgent); 2026-10-09 is a day after the National Day holiday, which stretches deadlines.
+@pytest.mark.parametrize("today", ["2026-12-07", "2026-10-09"])
+def test_a_small_run_shows_every_review_whatever_the_day(today):
+    demo.ensure_directory()
+    demo.ensure_users()
+    end = timezone.make_aware(datetime.fromisoformat(f"{today} 09:30"))
+    demo.Demo(months=1, per_day=8, end=end).run()
+    assert _undecided_review_kinds() == []
 
 
 def test_histories_start_with_created_and_callbacks_match_events(seeded):
