@@ -22,6 +22,8 @@ _SUFFIXES = re.compile(r"(地区办事处|街道办事处|街道|地区|乡|镇)
 _COMMUNITY = re.compile(r"(社区)$")
 # 芳古园一区第一社区, 慧忠里第二社区: one estate cut into numbered communities
 _NUMBERED = re.compile(r"第[一二三四五六七八九十]+社区$")
+# 世纪城东区社区, 芳群园三区社区: the parts of an estate that callers name whole (世纪城)
+_ESTATE_PART = re.compile(r"[东西南北中一二三四五六七八九十]+区$")
 _COMPOUNDS = Path(__file__).resolve().parent.parent / "hotline" / "data" / "compounds.csv"
 _cache: dict = {"at": 0.0, "streets": [], "districts": [], "places": []}
 
@@ -43,16 +45,18 @@ def _places(streets_district):
     """{key: [(street_id, district_id, community_id, via), …]} of communities and compounds.
 
     A community is found by its full name (南池子社区, 辛庄村) or, when three characters
-    or more remain, without 社区 (新世界家园) or without the number of a numbered one
-    (慧忠里第一社区 is also 慧忠里). A key under more than one street keeps them all: an
-    address that also names the district may still tell which one it means.
+    or more remain, without 社区 (新世界家园), without the number of a numbered one
+    (慧忠里第一社区 is also 慧忠里) or without the part of an estate (世纪城东区社区 is
+    also 世纪城). A key under more than one street keeps them all: an address that also
+    names the district may still tell which one it means.
     """
     found = defaultdict(set)
     rows = Unit.objects.filter(type=UnitType.COMMUNITY, active=True).values_list(
         "id", "name", "parent_id"
     )
     for cid, name, street_id in rows:
-        shorter = (_COMMUNITY.sub("", name), _NUMBERED.sub("", name))
+        bare = _COMMUNITY.sub("", name)
+        shorter = (bare, _NUMBERED.sub("", name), _ESTATE_PART.sub("", bare))
         for key in {name} | {k for k in shorter if len(k) >= 3}:
             found[key].add((street_id, streets_district.get(street_id), cid, "community"))
     codes = dict(Unit.objects.filter(type=UnitType.STREET).values_list("code", "id"))

@@ -146,3 +146,27 @@ def test_an_estate_cut_into_numbered_communities_resolves_to_its_street():
     place = routing.resolve_place("丰台区芳古园一区5号楼")
     street = Unit.objects.get(pk=place.street_id)
     assert (street.name, place.community_id, place.via) == ("方庄街道", None, "community")
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address, district, street",
+    [
+        # 世纪城东区/西区/晴雪园社区 are all 曙光's; callers say 世纪城
+        ("海淀区世纪城3号楼", "海淀区", "曙光"),
+        ("金鱼池小区12号楼", "东城区", "天坛"),  # 金鱼池东区/中区/西区社区
+        ("芳群园5号楼", "丰台区", "方庄"),  # 芳群园一区…四区社区
+    ],
+)
+def test_an_estate_named_without_its_part_resolves_to_its_street(address, district, street):
+    place = routing.resolve_place(address)
+    assert Unit.objects.get(pk=place.street_id).code == _street(district, street)
+    assert (place.community_id, place.via) == (None, "community")
+
+
+@pytest.mark.usefixtures("directory")
+def test_an_estate_whose_parts_lie_in_two_streets_is_left_to_the_operator():
+    # 龙锦苑一区、东一区…东五区社区 are 霍营's, 二区、四区…六区社区 龙泽园's
+    assert _codes("昌平区龙锦苑5号楼") == ("110114", None)
+    assert _codes("昌平区龙锦苑东三区5号楼") == ("110114", _street("昌平区", "霍营"))
+    assert _codes("昌平区龙锦苑二区5号楼") == ("110114", _street("昌平区", "龙泽园"))
