@@ -161,6 +161,12 @@ def test_a_landline_with_an_extension_is_found_by_it(staff, api, tickets):
     assert [row["number"] for row in history] == [made]
     full_width = client.get("/api/v1/callers/０１０-６４７２１２３４-１２/tickets/").json()
     assert [row["number"] for row in full_width] == [made]
+    # the office's main line finds what was logged from an extension of it; another
+    # extension, or a number that only begins the same, does not
+    for typed in ["010-64721234", "64721234", "6472 1234"]:
+        assert _numbers(client, q=typed) == [made], typed
+    for typed in ["010-64721234-13", "010-6472123"]:
+        assert _numbers(client, q=typed) == [], typed
 
 
 def test_a_query_with_nothing_searchable_finds_nothing_not_everything(staff, api, tickets):

@@ -41,7 +41,12 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
     for digits in query.numbers:
         one = Q(number=digits)
         if caller_fields and digits.replace("-", "").isdigit():  # an extension keeps its dash
-            one |= Q(caller_phone__in=phone_forms(digits))
+            forms = phone_forms(digits)
+            one |= Q(caller_phone__in=forms)
+            # a landline's main line also finds its extensions' tickets (01064721234-12)
+            for form in forms:
+                if form.startswith("0") and "-" not in form:
+                    one |= Q(caller_phone__startswith=f"{form}-")
         condition &= one
     for digits in query.last_four:
         one = _words([digits], lexeme)
