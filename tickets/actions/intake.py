@@ -43,8 +43,10 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
         raise ValidationError({"urgency_reason": _("调整响应级别须说明理由")})
     fields["urgency"] = urgency
     if not fields.get("street") and not fields.get("district"):
-        district_id, street_id = routing.resolve_address(fields.get("address", ""))
-        fields["district_id"], fields["street_id"] = district_id, street_id
+        place = routing.resolve_place(fields.get("address", ""))
+        fields["district_id"], fields["street_id"] = place.district_id, place.street_id
+        if not fields.get("community"):
+            fields["community_id"] = place.community_id
     elif fields.get("street") and not fields.get("district"):
         fields["district"] = fields["street"].district
     fields.setdefault("received_at", now)
