@@ -119,9 +119,12 @@ class Pagination(PageNumberPagination):
         return min(int(raw), self.max_page_size)
 
     def get_page_number(self, request, paginator):
-        # DRF reads a blank ?page= as page 1; the schema says an integer, so it is a 400.
-        if request.query_params.get(self.page_query_param) == "":
-            raise serializers.ValidationError({self.page_query_param: [_("须为正整数")]})
+        # The schema says an integer of at least 1: a blank ?page= (DRF's page 1), abc, 0
+        # or 1.5 (DRF's 404 "invalid page") is a 400 naming the field. "last" stays DRF's.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings:
+            if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+                raise serializers.ValidationError({self.page_query_param: [_("须为正整数")]})
         return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view):

@@ -4,7 +4,7 @@ DRF's page count is a `COUNT(*)` of every matching row: on a month of two millio
 a district's unfiltered list spent seconds counting. Here the count is exact up to
 COUNT_CAP rows (`SELECT count(*) FROM (… LIMIT cap + 1)`); past it the answer says
 `"count": 1000, "count_capped": true` — "at least this many" — and paging goes on: a full
-page past the cap always has a `next` link, the first empty page is a 404 as before.
+page past the cap asks whether a row follows it before it links to the next page.
 The shape stays DRF's (count, next, previous, results) plus one boolean.
 
 A text search (SPEC §12) pages with HitsPaginator: the ids of at most cap + 1 hits are read
@@ -63,8 +63,14 @@ class CappedPage(Page):
         if self.last:
             return False
         if self.paginator.capped and self.number >= self.paginator.num_pages:
-            return len(self.object_list) == self.paginator.per_page
+            # past the count, a full page may be the last one (1,450 rows, 29 pages of 50)
+            return len(self.object_list) == self.paginator.per_page and self._more
         return super().has_next()
+
+    @cached_property
+    def _more(self) -> bool:
+        bottom = self.number * self.paginator.per_page
+        return bottom <= MAX_OFFSET and self.paginator._rows(bottom).exists()
 
     def more_than(self):
         """Past a cap, how many pages the list is known to have more than (a pager's

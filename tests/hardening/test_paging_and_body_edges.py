@@ -103,6 +103,25 @@ def test_a_page_past_the_real_end_falls_back_to_the_last_real_page(staff, capped
     assert capped[4] in body and not any(n in body for n in capped[:4])
 
 
+@pytest.mark.parametrize("params", [{}, {"q": "路灯"}], ids=["list", "search"])
+def test_the_real_last_page_past_the_cap_offers_no_next_page(staff, api, capped, params):
+    """Found by an audit: 1,450 rows are 29 full pages, and page 29 still linked to a page
+    30 that was a 404 on the API and page 29 again on the search page."""
+    body = signed_in(staff.operator).get(reverse("tickets-search"), {**params, "page": 5})
+    assert "第 5 / 5 页" in pager(body.content.decode())
+    assert 'rel="next"' not in pager(body.content.decode())
+    client = api(staff.operator)
+    last = client.get("/api/v1/tickets/", {**params, "page_size": 1, "page": 5}).json()
+    assert last["results"][0]["number"] == capped[4] and last["next"] is None
+    assert client.get("/api/v1/tickets/", {**params, "page_size": 1, "page": 4}).json()["next"]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", " "])
+def test_a_page_that_is_no_page_number_is_a_400_naming_it(staff, api, page):
+    response = api(staff.operator).get("/api/v1/tickets/", {"page": page})
+    assert response.status_code == 400 and "page" in response.json()
+
+
 def test_the_capped_pager_speaks_english_too(staff, capped):
     client = signed_in(staff.operator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

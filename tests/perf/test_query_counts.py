@@ -84,7 +84,9 @@ def test_api_list_queries_do_not_grow_with_tickets(flow, staff, api, who):
     assert response.status_code == 200
     # a street's or department's page ids come first from its two arms (ArmsPaginator)
     arms = len(selectors.list_arms(user)) > 1 and connection.vendor == "postgresql"
-    assert few == many <= (9 if arms else 8)
+    # each row relation is one prefetch; the flow's address names a community (南池子), so
+    # the community's is one of them
+    assert few == many <= (10 if arms else 9)
 
 
 def test_unit_pages_and_queues_do_not_grow_with_tickets(flow, staff, client):
@@ -192,6 +194,6 @@ def test_api_list_pages_on_past_a_capped_count(flow, staff, api, monkeypatch):
             break
         page += 1
     assert sorted(seen) == sorted(numbers)  # every ticket, past the cap too
-    # The first page after the last is a 404, as without a cap; so is page 0.
+    # The first page after the last is a 404, as without a cap; page 0 is no page (400).
     assert client.get("/api/v1/tickets/", {"page_size": 5, "page": 2}).status_code == 404
-    assert client.get("/api/v1/tickets/", {"page": 0}).status_code == 404
+    assert client.get("/api/v1/tickets/", {"page": 0}).status_code == 400

@@ -149,6 +149,15 @@ class TicketSearchFilter(TicketFilter):
 
     # `?received_from=` is no date: a 400, as StrictFilterSet makes of a filter with validators
 
+    def is_valid(self):
+        valid = super().is_valid()
+        dates = self.form.cleaned_data
+        start, end = dates.get("received_from"), dates.get("received_to")
+        if start and end and start > end:  # swapped: an empty list would look like "none"
+            self.form.add_error("received_to", _("受理日期止不能早于受理日期起"))
+            return False
+        return valid
+
     def resolved_query(self) -> dict:
         """The query ({name: [values]}) that lists these tickets again (an export job's):
         units typed by name as their codes. Call after is_valid()."""
