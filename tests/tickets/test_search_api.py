@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from hotline.pagination import capped_count
 from tickets.models import Ticket
@@ -214,13 +215,29 @@ def test_filters_and_sort_narrow_the_search(staff, api, tickets):
 def test_a_street_finds_only_its_tickets_and_never_by_caller(staff, api, tickets):
     client = api(staff.street)
     assert _numbers(client, q="噪音") == _n(tickets, "parking", "noise")
-    assert _numbers(client, q="13811112222") == []  # phones are the centre's
-    assert _numbers(client, q="2222") == []
+    assert _numbers(client, q="2222") == []  # last four: a word of the text for a unit
     assert _numbers(client, q="王建国") == []
     assert _numbers(client, q=tickets["noise"].number) == _n(tickets, "noise")
     assert _numbers(client, q=tickets["elsewhere"].number) == []  # not its ticket
     row = client.get("/api/v1/tickets/", {"q": "噪音"}).json()["results"][-1]
     assert row["caller_phone"] == "138****2222"
+
+
+@pytest.mark.parametrize(
+    "typed", ["13811112222", "138 1111 2222", "010-6472 1234", "138****2222", "噪音 13811112222"]
+)
+def test_a_unit_searching_by_phone_is_told_phones_are_the_centres(staff, api, client, typed):
+    """Found by an audit: a street pasting the caller's (or its masked) number got "no
+    ticket", as if there were none; it is told why instead, on the API and the page."""
+    response = api(staff.street).get("/api/v1/tickets/", {"q": typed})
+    assert response.status_code == 400, typed
+    assert "中心" in response.json()["q"][0]
+    client.force_login(staff.street)
+    page = client.get(reverse("tickets-search"), {"q": typed})
+    assert page.status_code == 400 and "q" in page.context["filter"].form.errors
+    # the centre searches by phone as before; a unit still finds a ticket by its number
+    assert api(staff.operator).get("/api/v1/tickets/", {"q": typed}).status_code == 200
+    assert api(staff.street).get("/api/v1/tickets/", {"q": "26120700001"}).status_code == 200
 
 
 @pytest.mark.parametrize(

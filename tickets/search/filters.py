@@ -16,8 +16,8 @@ from hotline.models import Category, UnitType
 
 from ..api.filters import TicketFilter
 from ..models import Channel, Status
-from ..selectors import list_tickets, unit_codes_for
-from .query import MAX_QUERY
+from ..selectors import list_tickets, sees_unmasked_caller, unit_codes_for
+from .query import MAX_QUERY, names_a_phone
 from .selectors import search_condition_for
 
 # The dates `received_from` / `received_to` take: the years `period` takes (20xx). Past them
@@ -151,10 +151,15 @@ class TicketSearchFilter(TicketFilter):
 
     def is_valid(self):
         valid = super().is_valid()
-        dates = self.form.cleaned_data
-        start, end = dates.get("received_from"), dates.get("received_to")
+        data = self.form.cleaned_data
+        start, end = data.get("received_from"), data.get("received_to")
         if start and end and start > end:  # swapped: an empty list would look like "none"
             self.form.add_error("received_to", _("受理日期止不能早于受理日期起"))
+            return False
+        user = getattr(self.request, "user", None)
+        if names_a_phone(data.get("q")) and not sees_unmasked_caller(user):
+            # a unit would find nothing, and read it as "no such ticket"
+            self.form.add_error("q", _("来电号码仅限12345中心检索；请按工单编号、地址或内容检索"))
             return False
         return valid
 

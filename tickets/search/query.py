@@ -86,6 +86,19 @@ def _phone_with_extension(part):
     return stored if "-" in stored else None
 
 
+# A phone as a unit sees it masked (138****2222), pasted back into the search box.
+_MASKED_PHONE = re.compile(r"\d{3}\*{4}\d{4}")
+
+
+def names_a_phone(text: str) -> bool:
+    """The query holds a caller's phone, whole or masked: what only the centre may search
+    by (a ticket's number is never one: it starts with the year, 2x)."""
+    if _MASKED_PHONE.search(unicodedata.normalize("NFKC", text or "")):
+        return True
+    phones = (n for n in parse(text).numbers if n.replace("-", "").isdigit())
+    return any(MOBILE.match(n) or (n[:1] == "0" and _is_whole_phone(n)) for n in phones)
+
+
 def parse(text: str) -> Query:
     """Every part must match: a 4-digit part is a phone's last four (or a word), a longer
     run of digits a ticket number or a whole phone, anything else words of the text."""
