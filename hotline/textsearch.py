@@ -9,8 +9,9 @@ and PostgreSQL keeps ``to_tsvector('simple', search_tokens)`` in a stored column
 GIN index. A query term is
 cut the same way: a Chinese word of n characters becomes the phrase of its n-1 bigrams
 (``工人 <-> 人体 <-> 体育``), which matches exactly the rows holding those characters in a
-row — no dictionary, no missed new words. README "Search" has the measurements against
-pg_trgm and jieba-cut words.
+row — no dictionary, no missed new words. Runs typed against each other (富力城17号楼)
+must also stand together: one phrase of their stored tokens, checked on the rows found.
+README "Search" has the measurements against pg_trgm and jieba-cut words.
 
 How an app uses it (the tickets and the knowledge base do the same):
 
@@ -24,7 +25,9 @@ How an app uses it (the tickets and the knowledge base do the same):
    correct, only slower.
 """
 
+import functools
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -91,13 +94,47 @@ def _terms(query: str) -> list[Term]:
     text = _normalise(query)
     terms = []
     for match in _RUN.finditer(text):
-        run, following = match.group(), text[match.end() : match.end() + 1]
-        cjk = bool(_IS_CJK.match(run))
-        prefix = len(run) == 1 if cjk else not (following and _IS_CJK.match(following))
-        term = Term(run, prefix)
+        term = _term(match, text)
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+def _term(match: re.Match, text: str) -> Term:
+    run, following = match.group(), text[match.end() : match.end() + 1]
+    if _IS_CJK.match(run):
+        return Term(run, len(run) == 1)
+    return Term(run, not (following and _IS_CJK.match(following)))
+
+
+def _glued(query: str) -> list[list[Term]]:
+    """Runs typed against each other (富力城17号楼: 富力城, 17, 号楼), two or more: they must
+    stand so in the text too, or 富力城17号楼 finds 鲁谷路17号富力城14号楼."""
+    text, groups, end = _normalise(query), [], None
+    for match in _RUN.finditer(text):
+        term = _term(match, text)
+        if match.start() == end and len(groups[-1]) < MAX_TERMS:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        end = match.end()
+    return [group for group in groups if len(group) > 1][:MAX_TERMS]
+
+
+def _glued_phrase(group: list[Term]) -> str:
+    """The tokens the text holds where the group's runs stand together, as one phrase: a
+    Chinese run inside the group is whole, its bigrams then its last character (as stored);
+    the last run may go on (号 of 17号 is the start of 号楼)."""
+    items = []
+    for i, term in enumerate(group):
+        last = i == len(group) - 1
+        if not _IS_CJK.match(term.text):
+            items.append(f"'{term.text}':*" if last and term.prefix else f"'{term.text}'")
+        elif last:
+            items += [f"'{b}'" for b in _bigrams(term.text)] or [f"'{term.text}':*"]
+        else:
+            items += [f"'{b}'" for b in _bigrams(term.text)] + [f"'{term.text[-1]}'"]
+    return "(" + " <-> ".join(items) + ")"
 
 
 def query_terms(query: str) -> list[str]:
@@ -258,6 +295,8 @@ def text_search_condition(
         for term in terms:
             if term not in looked_up:
                 condition &= Q(**{f"{tokens_field}__contains": term.text})
+        for group in _glued(query):  # checked on the rows found, as the whole query is
+            condition &= Q(_TokensRecheck(tokens_field, _glued_phrase(group)))
         return condition
     condition = Q()
     for term in terms:
@@ -265,6 +304,11 @@ def text_search_condition(
         for field in raw_fields:
             any_field |= Q(**_raw_lookup(field, term))
         condition &= any_field
+    for group in _glued(query):
+        glued = "".join(term.text for term in group)
+        condition &= functools.reduce(
+            operator.or_, (Q(**{f"{field}__icontains": glued}) for field in raw_fields)
+        )
     return condition
 
 

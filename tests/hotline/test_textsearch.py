@@ -73,6 +73,8 @@ def notes(transactional_db):
         ("九号楼", "锦绣园9号楼"),
         ("十九号楼", "锦绣园19号楼"),
         ("九十号", "玉桥中路90号锦绣园30号楼"),
+        ("鲁谷", "鲁谷路17号富力城14号楼"),
+        ("富力城", "富力城17号楼3单元"),
     ]
     for title, body in rows:
         Note.objects.create(title=title, body=body, search_tokens=search_tokens(title, body))
@@ -113,6 +115,13 @@ def _titles(query):
         ("19号楼", ["十九号楼"]),
         ("ba", ["English"]),  # an ASCII word alone is a prefix
         ("锦绣园 9", ["九十号", "九号楼"]),  # ...of a word: 9 starts 90, not the 9 of 19
+        # runs typed together stand together in the text (an audit: 富力城17号楼 found the
+        # 17 of 鲁谷路17号 and the 号楼 of 14号楼)
+        ("富力城17号楼", ["富力城"]),
+        ("17号富力城", ["鲁谷"]),
+        ("富力城 17号", ["富力城", "鲁谷"]),  # apart, each anywhere
+        ("城17号楼3单", ["富力城"]),
+        ("城14号楼3", []),
     ],
 )
 def test_search_finds_the_same_rows_on_every_database(notes, query, expected):
@@ -120,7 +129,7 @@ def test_search_finds_the_same_rows_on_every_database(notes, query, expected):
 
 
 def test_a_query_without_terms_leaves_the_queryset_alone(notes):
-    assert len(_titles("，。")) == Note.objects.count() == 8
+    assert len(_titles("，。")) == Note.objects.count() == 10
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
