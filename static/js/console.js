@@ -50,7 +50,7 @@
     }, 250);
   }
   function show(data) {
-    var place = [data.district, data.street].filter(Boolean).join(" · ");
+    var place = [data.district, data.street, data.community].filter(Boolean).join(" · ");
     if (data.street) {
       match.textContent = form.dataset.matched + place
         + (data.via === "road" ? form.dataset.byRoad : "");

@@ -157,6 +157,15 @@ def test_lookup_finds_repeats_however_the_phone_is_typed_and_flags_a_road(as_use
     assert lookup(reverse("console-lookup"), {"address": ADDRESS}).json()["via"] == "street"
 
 
+def test_lookup_names_the_community_the_address_names(as_user, staff):
+    lookup = as_user(staff.operator).get
+    data = lookup(reverse("console-lookup"), {"address": "东城区东华门街道南池子社区5号"}).json()
+    assert (data["street"], data["community"]) == ("东华门街道", "南池子社区")
+    assert (
+        lookup(reverse("console-lookup"), {"address": "东城区东华门街道"}).json()["community"] == ""
+    )
+
+
 def test_other_units_staff_get_404(as_user, staff):
     ticket = dispatched(staff)
     assert (

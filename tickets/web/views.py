@@ -210,7 +210,11 @@ def console_lookup(request):
         pass  # not yet a whole number: no repeat by phone
     place = routing.resolve_place(address)
     district_id, street_id = place.district_id, place.street_id
-    names = dict(Unit.objects.filter(pk__in=[district_id, street_id]).values_list("pk", "name"))
+    names = dict(
+        Unit.objects.filter(pk__in=[district_id, street_id, place.community_id]).values_list(
+            "pk", "name"
+        )
+    )
     category = Category.objects.filter(code=request.GET.get("category", "")).first()
     street = Unit(pk=street_id) if street_id else None
     repeats = selectors.likely_repeats(
@@ -220,6 +224,7 @@ def console_lookup(request):
         {
             "district": names.get(district_id, ""),
             "street": names.get(street_id, ""),
+            "community": names.get(place.community_id, ""),
             "via": place.via,  # "road": only a road's name matched, a guess to check
             "repeats": [
                 {
