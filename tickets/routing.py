@@ -39,8 +39,21 @@ _GENERIC = re.compile(
     r"([一二三四五六七八九十]*[环区条里]|大?街|路|道|巷|胡同|开发区|行政区|商业街|小区)"
     r"[东西南北中]*$"
 )
-# Another province, region or municipality: nothing of Beijing is meant.
-_ELSEWHERE = re.compile(r"省|自治区|特别行政区|天津市|上海市|重庆市")
+# Shortened names that are a road's (西大望路社区 is also 西大望路, the road), an
+# institution's (中科院, 电信局, 师范大学: one compound of many) or a common phrase
+# (十字口, 新家园 of 万科新家园): as words of an address they name no community.
+_NOT_A_PLACE = re.compile(
+    r"([东西南北中]?路|大?街|桥|道|巷|胡同|部|局|所|大学|学院|科院|医院|社|厂|公司)$"
+    r"|^(新家园|十字口|三角地|新天地|金三角|中心村|新农村|飞机场|红房子)$"
+)
+# Another province, region or municipality, or the towns around Beijing in Hebei: nothing
+# of Beijing is meant.
+_ELSEWHERE = re.compile(r"省|自治区|特别行政区|天津|上海市|重庆市|燕郊|廊坊|三河市|涿州|固安|香河")
+# A street's short name read as another thing: 永定河, 龙泉寺, 天坛医院, 八达岭高速.
+_NOT_A_STREET = re.compile(r"[河湖寺]|医院|高速")
+# A house number: what follows it is inside the address's place (33号院内平房 is a
+# bungalow, not 平房地区).
+_HOUSE_NUMBER = re.compile(r"\d+号")
 _COMPOUNDS = Path(__file__).resolve().parent.parent / "hotline" / "data" / "compounds.csv"
 _cache: dict = {"at": 0.0, "keys": {}}
 DISTRICT, STREET, PLACE = "district", "street", "place"
@@ -66,7 +79,9 @@ def _community_keys(name: str) -> set[str]:
     part (世纪城东区社区 is 世纪城; 芳古园一区第一社区 is 芳古园一区 and 芳古园)."""
     bare, unnumbered = _COMMUNITY.sub("", name), _NUMBERED.sub("", name)
     shorter = {bare, unnumbered, _ESTATE_PART.sub("", bare), _ESTATE_PART.sub("", unnumbered)}
-    return {name} | {k for k in shorter if len(k) >= 3 and not _GENERIC.match(k)}
+    return {name} | {
+        k for k in shorter if len(k) >= 3 and not _GENERIC.match(k) and not _NOT_A_PLACE.search(k)
+    }
 
 
 def _places(streets_district):
@@ -103,7 +118,8 @@ def _directory():
         for did, name in districts.values_list("id", "name"):
             names += [(key, DISTRICT, did) for key in {name, _short(name.rstrip("区"))}]
         for sid, name, did in streets:
-            names += [(key, STREET, (sid, did)) for key in {name, _short(name)}]
+            # (street, district, named bare: 回龙观 rather than 回龙观街道)
+            names += [(key, STREET, (sid, did, key != name)) for key in {name, _short(name)}]
         places = _places({sid: did for sid, _n, did in streets})
         names += [(key, PLACE, hits) for key, hits in places.items()]
         keys = defaultdict(list)
@@ -131,7 +147,7 @@ def _names_in(address: str):
         (start, start + len(key), kind, what)
         for start in range(len(address) - 1)
         for key, kind, what in keys.get(address[start : start + 2], ())
-        if address.startswith(key, start)
+        if address.startswith(key, start) and _meant(address, start, start + len(key), kind, what)
     ]
     spans = {(s, e, kind) for s, e, kind, _what in found}
     return [
@@ -152,6 +168,18 @@ def _as_named(address: str) -> str:
     return re.sub(r"(?<!\d)([1-9])(?=区)", lambda m: _NUMERALS[m[1]], address)
 
 
+def _meant(address: str, start: int, end: int, kind: str, what) -> bool:
+    """Whether a name found is meant as that place: a community's is not when a road's
+    name begins with it (东大桥路); a street's short name is not after a house number (33号院
+    内平房) or as a river's, a temple's, a hospital's, a motorway's (永定河, 天坛医院)."""
+    if kind == PLACE:  # a well-known site's roads are around it (工人体育场北路)
+        return any(hit[3] == "compound" for hit in what) or not _ROAD.match(address, end)
+    if kind == STREET and what[2]:
+        after_number = _HOUSE_NUMBER.search(address, 0, start) is not None
+        return not after_number and not _NOT_A_STREET.match(address, end)
+    return True
+
+
 def resolve_place(address: str) -> Place:
     """District, street and community matched in a free-text address, and what matched."""
     address = _as_named(address or "")
@@ -163,27 +191,31 @@ def resolve_place(address: str) -> Place:
     # Addresses run from the larger place to the smaller: the first street named is the
     # street, the longer name first; one that begins a road's name (三里屯路) comes last.
     streets = sorted(
-        (s, s - e, *street, _names_street(address, e))
-        for s, e, kind, street in names
-        if kind == STREET and district_id in (None, street[1]) and not address.startswith("环", e)
+        (s, s - e, sid, did, _names_street(address, e), bare, e)
+        for s, e, kind, (sid, did, bare) in _of_kind(names, STREET)
+        if district_id in (None, did) and not address.startswith("环", e)
     )
     # each place's [(street_id, district_id, community_id, via)] in the district, longest first
     places = [
-        inside
-        for _s, _e, kind, hits in sorted(names, key=lambda n: n[0] - n[1])
-        if kind == PLACE and (inside := [hit for hit in hits if district_id in (None, hit[1])])
+        (s, inside)
+        for s, _e, _kind, hits in sorted(_of_kind(names, PLACE), key=lambda n: n[0] - n[1])
+        if (inside := [hit for hit in hits if district_id in (None, hit[1])])
     ]
-    street = next(((sid, did) for _s, _l, sid, did, as_place in streets if as_place), None)
+    street = next((row for row in streets if row[4]), None)
     if street:
         return _within_street(street, places, district_id)
-    for inside in places:
+    for _s, inside in places:
         # a name under several streets counts when the district named leaves one of them
         if len({street_id for street_id, *_rest in inside}) == 1:
             return _one_place(inside)
     if streets:  # only a road's name: the street it is named after, when nothing better
-        _s, _l, street_id, street_district, _place = streets[0]
+        street_id, street_district = streets[0][2:4]
         return Place(district_id or street_district, street_id, via="road")
     return Place(district_id)
+
+
+def _of_kind(names, kind):
+    return [name for name in names if name[2] == kind]
 
 
 def _one_place(inside) -> Place:
@@ -194,18 +226,19 @@ def _one_place(inside) -> Place:
 
 
 def _within_street(street, places, district_id) -> Place:
-    """The street named, with its community when one is named too; or a community named
-    after it that lies in one other street of the same district (回龙观龙泽苑 is
-    龙泽园's: 回龙观 is the larger area's old name)."""
-    street_id, street_district = street
-    for inside in places:
+    """The street named, with its community when one is named too. A street named bare
+    (回龙观, not 回龙观街道) may be the larger area's old name: a community named after it
+    that lies in one other street of the same district is then the place (回龙观龙泽苑 is
+    龙泽园's)."""
+    _s, _l, street_id, street_district, _as_place, bare, street_end = street
+    for _start, inside in places:
         mine = [hit for hit in inside if hit[0] == street_id]
         if mine:
             community = mine[0][2] if len(mine) == 1 else None
             return Place(district_id or street_district, street_id, community, "street")
-    for inside in places:
+    for start, inside in places if bare else ():
         other = {hit[0] for hit in inside}
-        if len(other) == 1 and inside[0][1] == street_district:
+        if start >= street_end and len(other) == 1 and inside[0][1] == street_district:
             return _one_place(inside)
     return Place(district_id or street_district, street_id, via="street")
 
@@ -213,7 +246,7 @@ def _within_street(street, places, district_id) -> Place:
 # What follows a street's name when it is a road's or a gate's (鼓楼东大街, 北苑路,
 # 三里屯南路, 永定门): a road keeps the old name of a place that may lie in another street,
 # even another district (鼓楼大街 is in 东城, 鼓楼街道 in 密云), so it is matched last.
-_ROAD = re.compile(r"([东西南北中内外]?大?街|[东西南北中]?路|[东西南北中]?大道|巷|胡同|桥|门)")
+_ROAD = re.compile(r"([东西南北中内外]?大?街|[东西南北中]?路|[东西南北中]?大道|巷|胡同|桥|门|站)")
 
 
 def _names_street(address: str, end: int) -> bool:

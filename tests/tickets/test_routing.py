@@ -261,3 +261,28 @@ def test_roads_and_gates_named_after_a_street_are_only_guesses():
 def test_intake_keeps_the_community_the_address_names(flow):
     ticket = flow.new(category=leaf("CX.WJ.SD"), address="东城区东华门街道南池子社区5号")
     assert (ticket.street.name, ticket.community.name) == ("东华门街道", "南池子社区")
+
+
+@pytest.mark.usefixtures("directory")
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        # a community named after a road (西大望路社区, 青年路社区) is no place in the road's
+        # name, and never outranks the street the caller named with 街道/地区 (was 劲松, 平房)
+        ("朝阳区双井街道西大望路15号外企大厦", ("朝阳区", "双井街道", None, "street")),
+        ("朝阳区高碑店地区青年路1号院", ("朝阳区", "高碑店地区", None, "street")),
+        ("朝阳区建外街道东大桥路8号", ("朝阳区", "建外街道", None, "street")),
+        # an institution's or a phrase's name is no community (中科院社区, 十字口社区)
+        ("海淀区中关村街道中科院计算所", ("海淀区", "中关村街道", None, "street")),
+        ("朝阳区东坝十字口", ("朝阳区", "东坝地区", None, "street")),
+        ("万科新家园3号楼", (None, None, None, "")),
+        # a street's short name after a house number, or as a river's, is not the street
+        ("朝阳区广渠路33号院内平房漏雨", ("朝阳区", None, None, "")),
+        ("永定河大堤", (None, None, None, "")),
+        ("河北燕郊福成五期", (None, None, None, "")),
+        # still: a site's own roads, a village named 河北村 of 河北镇
+        ("房山区河北镇河北村", ("房山区", "河北镇", "河北村", "street")),
+    ],
+)
+def test_road_institution_and_common_words_name_no_place(address, expected):
+    assert _place(address) == expected
