@@ -47,8 +47,10 @@ _NOT_A_PLACE = re.compile(
     r"|^(新家园|十字口|三角地|新天地|金三角|中心村|新农村|飞机场|红房子)$"
 )
 # Another province, region or municipality, or the towns around Beijing in Hebei: nothing
-# of Beijing is meant.
-_ELSEWHERE = re.compile(r"省|自治区|特别行政区|天津|上海市|重庆市|燕郊|廊坊|三河市|涿州|固安|香河")
+# of Beijing is meant (香河园 is 朝阳's).
+_ELSEWHERE = re.compile(
+    r"省|自治区|特别行政区|天津|上海市|重庆市|燕郊|廊坊|三河市|涿州|固安|香河(?!园)"
+)
 # A street's short name read as another thing: 永定河, 龙泉寺, 天坛医院, 八达岭高速.
 _NOT_A_STREET = re.compile(r"[河湖寺]|医院|高速")
 # A house number: what follows it is inside the address's place (33号院内平房 is a

@@ -282,6 +282,7 @@ def test_intake_keeps_the_community_the_address_names(flow):
         ("河北燕郊福成五期", (None, None, None, "")),
         # still: a site's own roads, a village named 河北村 of 河北镇
         ("房山区河北镇河北村", ("房山区", "河北镇", "河北村", "street")),
+        ("朝阳区香河园街道", ("朝阳区", "香河园街道", None, "street")),  # not Hebei's 香河
     ],
 )
 def test_road_institution_and_common_words_name_no_place(address, expected):
