@@ -7,12 +7,15 @@ well-known sites (hotline/data/compounds.csv). A name found inside a longer one 
 count: 朝阳门 is a street of 东城, not 朝阳区; 天通北苑 is a community, not the street 北苑;
 丰台区方庄 is 方庄, not 丰台街道.
 
-Then: the first street named is the street, and a community of it fills in the community;
-a community that lies in one other street of the same district wins (回龙观龙泽苑 is
+Some names found are not meant as places (_meant): a community's that begins a road's
+name (东大桥路), a street's short name after a house number or as a river's or a
+hospital's (永定河). Then: the first street named is the street, and a community of it
+fills in the community; a street named bare may be an old area's name, and a community
+after it that lies in one other street of the same district wins (回龙观龙泽苑 is
 龙泽园's). With no street named, a community or site gives its street — unless its name is
 under several streets and the district named does not leave one: the operator then picks
 the street. Last comes a street's name that only begins a road's (三里屯路). An address
-elsewhere in China (…省, 天津市) matches nothing.
+elsewhere (…省, 天津, 燕郊) matches nothing.
 """
 
 import csv
