@@ -35,6 +35,9 @@ _NUMBERED = re.compile(r"第[一二三四五六七八九十]+社区$")
 # 世纪城东区社区, 芳群园三区社区, 百万庄东社区: the parts of an estate that callers name
 # whole (世纪城, 百万庄)
 _ESTATE_PART = re.compile(r"([东西南北中一二三四五六七八九十]+区|[东西南北])$")
+# 北苑家园清友园社区, 南海家园一里社区: an estate's communities named after its parts, the
+# estate (北苑家园) being the name callers give
+_ESTATE_STEM = re.compile(r"^(.{2,}?(?:家园|嘉园|花园|新村|新城|小区)).{2,}$")
 # Shortened community names that are only words of roads and parts (北大街, 中路北,
 # 开发区, 十四区, 西三环): found in any address, they would name no place.
 _GENERIC = re.compile(
@@ -81,9 +84,12 @@ def _community_keys(name: str) -> set[str]:
     """A community's full name (南池子社区, 辛庄村) and, when three characters or more
     remain that are not mere road words, the names callers use: without 社区 (新世界家园),
     without the number of a numbered one (慧忠里第一社区 is 慧忠里), without an estate's
-    part (世纪城东区社区 is 世纪城; 芳古园一区第一社区 is 芳古园一区 and 芳古园)."""
+    part (世纪城东区社区 is 世纪城; 芳古园一区第一社区 is 芳古园一区 and 芳古园), or by the
+    estate whose part it is (北苑家园清友园社区 is in 北苑家园)."""
     bare, unnumbered = _COMMUNITY.sub("", name), _NUMBERED.sub("", name)
     shorter = {bare, unnumbered, _ESTATE_PART.sub("", bare), _ESTATE_PART.sub("", unnumbered)}
+    if stem := _ESTATE_STEM.match(bare):
+        shorter.add(stem[1])
     return {name} | {
         k for k in shorter if len(k) >= 3 and not _GENERIC.match(k) and not _NOT_A_PLACE.search(k)
     }

@@ -156,6 +156,10 @@ def test_an_estate_cut_into_numbered_communities_resolves_to_its_street():
         ("海淀区世纪城3号楼", "海淀区", "曙光"),
         ("金鱼池小区12号楼", "东城区", "天坛"),  # 金鱼池东区/中区/西区社区
         ("芳群园5号楼", "丰台区", "方庄"),  # 芳群园一区…四区社区
+        # 北苑家园清友园/绣菊园/紫绶园社区 are 来广营's: not 通州's 北苑 street
+        ("北苑家园12号楼", "朝阳区", "来广营"),
+        ("南海家园7号楼", "大兴区", "瀛海"),  # 南海家园一里…七里社区
+        ("温泉花园", "昌平区", "北七家"),  # 温泉花园A区/B区社区, not 海淀's 温泉
     ],
 )
 def test_an_estate_named_without_its_part_resolves_to_its_street(address, district, street):
