@@ -138,6 +138,24 @@ ROW_RELATIONS = ("category", "street", "district", "community", "lead_unit", "ma
 LIST_ORDER = ("-received_at", "-id")
 
 
+# A ticket's units, read in one query after it (with_units)
+TICKET_UNITS = ("street", "district", "community", "lead_unit")
+
+
+def with_units(ticket):
+    """The ticket with its street, district, community and lead unit, read in one query.
+
+    Joined into a lookup by number (with category, duty unit and master: eight tables),
+    PostgreSQL took 2–6 ms to plan it for under 1 ms of reading, on every ticket page.
+    """
+    ids = {getattr(ticket, f"{name}_id") for name in TICKET_UNITS} - {None}
+    units = Unit.objects.in_bulk(ids) if ids else {}
+    for name in TICKET_UNITS:
+        field = Ticket._meta.get_field(name)
+        field.set_cached_value(ticket, units.get(getattr(ticket, field.attname)))
+    return ticket
+
+
 def list_tickets(user) -> QuerySet:
     """Visible tickets with what a list row shows, in a fixed number of queries."""
     return (
@@ -222,7 +240,7 @@ def pending_reviews(user, kind=None) -> QuerySet:
     )
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.select_related("ticket", "unit", "requested_by").order_by("requested_at")
+    return qs.select_related("ticket", "unit").order_by("requested_at")
 
 
 AWAITING_CALLBACK = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.REPLIED]

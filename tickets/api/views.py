@@ -80,15 +80,14 @@ def _as_queryset(model, rows):
     return qs
 
 
-def _detail_queryset(tickets):
-    return tickets.select_related(
-        "category", "street", "district", "community", "lead_unit", "master"
-    ).prefetch_related(*_DETAIL_LISTS)
+def _detail_ticket(pk):
+    tickets = Ticket.objects.filter(pk=pk).select_related("category", "master")
+    return selectors.with_units(tickets.prefetch_related(*_DETAIL_LISTS).get())
 
 
 def _detail(request, pk, serializer_class=TicketDetailSerializer, **extra):
     # Visibility was checked before the action; the ticket is re-read as it is now.
-    ticket = _detail_queryset(Ticket.objects.filter(pk=pk)).get()
+    ticket = _detail_ticket(pk)
     ticket.allowed_actions = [s.name for s in guards.allowed_steps(ticket, request.user)]
     for name, value in extra.items():
         setattr(ticket, name, value)
@@ -155,7 +154,7 @@ class TicketListCreate(generics.ListAPIView):
         if created:
             _known_to_be_new(ticket)
         else:
-            ticket = _detail_queryset(Ticket.objects.filter(pk=ticket.pk)).get()
+            ticket = _detail_ticket(ticket.pk)
         ticket.allowed_actions = [s.name for s in guards.allowed_steps(ticket, user)]
         ticket.suggested_unit = routing.suggest_unit(ticket)
         ticket.likely_repeats = list(

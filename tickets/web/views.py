@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -292,10 +293,8 @@ def inbox(request):
 
 
 def _ticket_for(user, number):
-    qs = selectors.visible_tickets(user).select_related(
-        "category__duty_unit", "street", "district", "community", "lead_unit", "master"
-    )
-    return get_object_or_404(qs, number=number)
+    qs = selectors.visible_tickets(user).select_related("category__duty_unit", "master")
+    return selectors.with_units(get_object_or_404(qs, number=number))
 
 
 def _attach(form, exc):
@@ -456,19 +455,21 @@ def reviews(request):
                 "step": step,
                 "can_decide": user.role in STEPS[step].roles,
                 "requests": selectors.pending_reviews(user, kind).select_related(
-                    "ticket__lead_unit",
-                    "ticket__category__duty_unit",
-                    "ticket__street",
-                    "ticket__district",
+                    "ticket__category"
                 )[:LIST_LIMIT],
             }
         )
     returns = next(s for s in sections if s["kind"] == ReviewRequest.Kind.RETURN)
-    if returns["can_decide"]:
-        # SPEC §12: each return's 改派单位 starts with the suggested unit (one query for all)
-        returns["requests"] = list(returns["requests"])
-        departments = routing.departments_by_kind() if returns["requests"] else {}
-        for r in returns["requests"]:
+    if returns["can_decide"] and (rows := list(returns["requests"])):
+        # SPEC §12: each return's 改派单位 starts with the suggested unit. Its units come
+        # by prefetch: joined into each section's query, nine tables took PostgreSQL ~6 ms
+        # to plan (four sections a page) for well under 1 ms of reading.
+        prefetch_related_objects(
+            [r.ticket for r in rows], "category__duty_unit", "street", "district", "lead_unit"
+        )
+        returns["requests"] = rows
+        departments = routing.departments_by_kind()
+        for r in rows:
             r.suggested = routing.redispatch_suggestion(r.ticket, departments)
     return render(request, "tickets/reviews.html", {"sections": sections})
 
