@@ -30,6 +30,19 @@ def test_caller_history_is_the_last_year_open_first(staff, api):
     assert resp.json()[0]["caller_phone"] == "13511112222"
 
 
+def test_a_main_lines_history_holds_its_extensions_tickets(staff, api):
+    # an office calls from its extensions; the console types the number the caller gives
+    desk = make_ticket(staff, caller_phone="01064721234-12")  # as intake stores it
+    line = make_ticket(staff, caller_phone="01064721234")
+    make_ticket(staff, caller_phone="01064721235")
+    make_ticket(staff, caller_phone="010647212345")  # a longer number, not an extension
+    client = api(staff.operator)
+    whole = client.get("/api/v1/callers/010-64721234/tickets/").json()
+    assert sorted(t["number"] for t in whole) == sorted([desk.number, line.number])
+    one_desk = client.get("/api/v1/callers/010-64721234-12/tickets/").json()
+    assert [t["number"] for t in one_desk] == [desk.number]
+
+
 def test_caller_history_is_the_centres_alone(staff, api):
     assert api(staff.street).get("/api/v1/callers/13511112222/tickets/").status_code == 403
     assert api(staff.district).get("/api/v1/callers/13511112222/tickets/").status_code == 403

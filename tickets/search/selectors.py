@@ -30,6 +30,17 @@ def _words(words: list[str], lexeme: str | None = None) -> Q:
     )
 
 
+def caller_phone_is(typed: str) -> Q:
+    """The tickets of the phone typed, in any stored form; a landline's main line also finds
+    its extensions' tickets (01064721234-12), as one office's callers share it."""
+    forms = phone_forms(typed)
+    match = Q(caller_phone__in=forms)
+    for form in forms:
+        if form.startswith("0") and "-" not in form:
+            match |= Q(caller_phone__startswith=f"{form}-")
+    return match
+
+
 def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
     """Every part of the query must match. Phones and names only when caller_fields.
 
@@ -41,12 +52,7 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
     for digits in query.numbers:
         one = Q(number=digits)
         if caller_fields and digits.replace("-", "").isdigit():  # an extension keeps its dash
-            forms = phone_forms(digits)
-            one |= Q(caller_phone__in=forms)
-            # a landline's main line also finds its extensions' tickets (01064721234-12)
-            for form in forms:
-                if form.startswith("0") and "-" not in form:
-                    one |= Q(caller_phone__startswith=f"{form}-")
+            one |= caller_phone_is(digits)
         condition &= one
     for digits in query.last_four:
         one = _words([digits], lexeme)
@@ -105,14 +111,15 @@ def search_tickets(user, q: str = "") -> QuerySet:
 
 
 def caller_history(phone: str, *, now=None, days: int = 365) -> QuerySet:
-    """A caller's tickets of the last 12 months, open ones first, newest first (来电弹屏)."""
+    """A caller's tickets of the last 12 months, open ones first, newest first (来电弹屏);
+    a main line's include its extensions', as search finds them."""
     now = now or timezone.now()
     open_first = Case(
         When(status__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     return (
         Ticket.objects.filter(
-            caller_phone__in=phone_forms(phone), received_at__gte=now - timedelta(days=days)
+            caller_phone_is(phone), received_at__gte=now - timedelta(days=days)
         )
         .select_related("category", "street", "lead_unit")
         .alias(open_first=open_first)
