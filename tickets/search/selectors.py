@@ -118,9 +118,7 @@ def caller_history(phone: str, *, now=None, days: int = 365) -> QuerySet:
         When(status__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     return (
-        Ticket.objects.filter(
-            caller_phone_is(phone), received_at__gte=now - timedelta(days=days)
-        )
+        Ticket.objects.filter(caller_phone_is(phone), received_at__gte=now - timedelta(days=days))
         .select_related("category", "street", "lead_unit")
         .alias(open_first=open_first)
         .order_by("open_first", "-received_at", "-id")
