@@ -265,12 +265,6 @@ def _names_street(address: str, end: int) -> bool:
     return not _ROAD.match(address, end)
 
 
-def resolve_address(address: str) -> tuple[int | None, int | None]:
-    """(district_id, street_id) matched in a free-text address; None where nothing matches."""
-    place = resolve_place(address)
-    return place.district_id, place.street_id
-
-
 def suggest_unit(ticket) -> Unit | None:
     """The category's duty unit, else the street, else the district government (兜底)."""
     if ticket.category.duty_unit_id:

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _codes(address):
-    district_id, street_id = routing.resolve_address(address)
+    place = routing.resolve_place(address)
+    district_id, street_id = place.district_id, place.street_id
     codes = dict(Unit.objects.filter(pk__in=[district_id, street_id]).values_list("pk", "code"))
     return codes.get(district_id), codes.get(street_id)
 
@@ -28,7 +29,7 @@ def _codes(address):
         ("北京西站南广场", (None, None)),
     ],
 )
-def test_resolve_address(address, expected):
+def test_resolve_place(address, expected):
     assert _codes(address) == expected
 
 
