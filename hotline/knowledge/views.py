@@ -1,7 +1,5 @@
 """Knowledge base pages: browse and search, propose and edit, review queue, an article."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,24 +11,11 @@ from django.views.decorators.http import require_POST
 
 from hotline.models import Role
 
+from ..page_access import roles
 from . import actions, lifecycle, selectors
 from .forms import ArticleForm, BrowseForm, NoteForm, ReplyTemplateForm
 from .lifecycle import AUTHORS, REVIEWERS, Refused
 from .models import ReplyTemplate
-
-
-def roles(allowed):
-    def wrap(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if request.user.role not in allowed:
-                raise PermissionDenied(_("您的角色不能使用此页面"))
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return wrap
 
 
 def _attach(form, exc: ValidationError):
@@ -63,7 +48,7 @@ def browse(request):
     )
 
 
-@roles(AUTHORS)
+@roles(*AUTHORS)
 def propose(request):
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +93,7 @@ def article(request, pk):
     )
 
 
-@roles(AUTHORS)
+@roles(*AUTHORS)
 def edit(request, pk):
     found = _visible(request, pk)
     problem = lifecycle.refusal("edit", found, request.user)
@@ -167,13 +152,13 @@ def step(request, pk, name):
     return redirect("knowledge:article", found.pk)
 
 
-@roles(REVIEWERS)
+@roles(*REVIEWERS)
 def review(request):
     queue = selectors.review_queue()
     return render(request, "knowledge/review.html", {"queue": queue})
 
 
-@roles({Role.UNIT_STAFF})
+@roles(Role.UNIT_STAFF)
 def reply_templates(request):
     form = ReplyTemplateForm(request.POST or None)
     if request.method == "POST":

@@ -1,31 +1,28 @@
 """The pages each role works in. Reads through selectors, writes through actions.BY_STEP."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hotline import validation as rules
 from hotline.models import Category, Role, Unit
+from hotline.page_access import roles
 
 from .. import actions, guards, inbox_selectors, routing, selectors
 from ..attachments import actions as attachment_actions
 from ..attachments import selectors as attachment_selectors
 from ..lifecycle import STEPS
-from ..models import Kind, Notification, Participation, ReviewRequest, Status, TicketEvent
+from ..models import Kind, Participation, ReviewRequest, Status, TicketEvent
+from .common import safe_next, ticket_for
 from .forms import (
-    REVIEW_STEPS,
     STEP_FORMS,
     IntakeForm,
     step_form,
@@ -66,32 +63,6 @@ EVENT_LABELS = {
 }
 
 INTAKE_STEPS = ["answer", "transfer", "merge", "dispatch"]
-LIST_LIMIT = 100
-
-
-def roles(*allowed):
-    """Page access by role (the steps themselves are still checked by the actions)."""
-
-    def wrap(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            # By role alone: a superuser is an admin of the centre (createsuperuser) and gets
-            # the pages that list Role.ADMIN, not every page.
-            if request.user.role not in allowed:
-                raise PermissionDenied(_("您的角色不能使用此页面"))
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return wrap
-
-
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
 
 
 # --- Home -----------------------------------------------------------------------------------
@@ -242,59 +213,7 @@ def console_lookup(request):
     )
 
 
-# --- Dispatcher -----------------------------------------------------------------------------
-
-
-@roles(Role.DISPATCHER, Role.OPERATOR, Role.ADMIN)
-def dispatch_queue(request):
-    user = request.user
-    rows = []
-    for ticket in selectors.dispatch_queue(user)[:LIST_LIMIT]:
-        suggested = routing.suggest_unit(ticket)
-        # The refusal of "dispatch" needs no query: state, role and the centre relation.
-        can = guards.refusal("dispatch", ticket, user) is None
-        rows.append({"ticket": ticket, "suggested": suggested, "can_dispatch": can})
-    returns = selectors.pending_reviews(user, "return").select_related("ticket__lead_unit")
-    return render(
-        request,
-        "tickets/dispatch.html",
-        {
-            "rows": rows,
-            "total": selectors.dispatch_queue(user).count(),
-            "returns": returns[:LIST_LIMIT],
-            "can_review_return": user.role in STEPS["review-return"].roles,
-        },
-    )
-
-
-# --- Unit inbox -----------------------------------------------------------------------------
-
-
-@roles(Role.UNIT_STAFF)
-def inbox(request):
-    unit = request.user.unit
-    if unit is None:
-        raise PermissionDenied(_("您还没有所属单位"))
-    now = timezone.now()
-    start, end = inbox_selectors.today_bounds(now)
-    return render(
-        request,
-        "tickets/inbox.html",
-        {
-            "tickets": selectors.unit_inbox_page(unit, LIST_LIMIT),
-            "counters": inbox_selectors.inbox_counters(unit, now),
-            "now": now,
-            "today_end": end,
-        },
-    )
-
-
 # --- Ticket page and its steps --------------------------------------------------------------
-
-
-def _ticket_for(user, number):
-    qs = selectors.visible_tickets(user).select_related("category__duty_unit", "master")
-    return selectors.with_units(get_object_or_404(qs, number=number))
 
 
 def _attach(form, exc):
@@ -364,7 +283,7 @@ def _render_ticket(request, ticket, failed=None, refused=None, status=200, revea
 
 @login_required
 def ticket_detail(request, number):
-    return _render_ticket(request, _ticket_for(request.user, number))
+    return _render_ticket(request, ticket_for(request.user, number))
 
 
 @login_required
@@ -372,7 +291,7 @@ def ticket_detail(request, number):
 def ticket_step(request, number, step):
     if step not in STEP_FORMS:
         raise Http404
-    ticket = _ticket_for(request.user, number)
+    ticket = ticket_for(request.user, number)
     form = step_form(step, ticket, data=request.POST, files=request.FILES)
     if form.is_valid():
         try:
@@ -388,7 +307,7 @@ def ticket_step(request, number, step):
             _attach(form, exc)
         else:
             messages.success(request, _("“%(s)s”已完成") % {"s": STEPS[step].label})
-            return redirect(_safe_next(request, reverse("ticket", args=[number])))
+            return redirect(safe_next(request, reverse("ticket", args=[number])))
     if not any(s.name == step for s in guards.allowed_steps(ticket, request.user)):
         # Invalid input for a step that is not allowed anyway: say why it is refused.
         problem = guards.refusal(step, ticket, request.user)
@@ -409,98 +328,3 @@ def _run_step(user, ticket, step, kwargs):
             actor=user, ticket=ticket, uploads=uploads, step=step
         )
         return actions.BY_STEP[step](actor=user, ticket=ticket, **kwargs)
-
-
-# --- Callback console -----------------------------------------------------------------------
-
-
-@roles(Role.CALLBACK_AGENT, Role.ADMIN)
-def callbacks(request):
-    user = request.user
-    now = timezone.now()
-    ctx = {
-        "queue": selectors.callback_queue_page(user, now, LIST_LIMIT),
-        "total": selectors.callback_queue_count(user, now),
-    }
-    number = request.GET.get("t")
-    if number:
-        ticket = _ticket_for(user, number)
-        name, phone = selectors.caller_for(user, ticket)
-        problem = guards.refusal("callback", ticket, user)
-        ctx.update(
-            current=ticket,
-            caller_name=name,
-            caller_phone=phone,
-            refused=problem.message if problem else None,
-            form=None if problem else step_form("callback", ticket),
-        )
-    return render(request, "tickets/callbacks.html", ctx)
-
-
-# --- Reviewer queue -------------------------------------------------------------------------
-
-
-@roles(Role.REVIEWER, Role.DISPATCHER, Role.ADMIN)
-def reviews(request):
-    user = request.user
-    sections = []
-    for kind, label in ReviewRequest.Kind.choices:
-        if kind not in REVIEW_STEPS:
-            continue  # relay requests have their own page (relays)
-        step = REVIEW_STEPS[kind]
-        sections.append(
-            {
-                "kind": kind,
-                "label": label,
-                "step": step,
-                "can_decide": user.role in STEPS[step].roles,
-                "requests": selectors.pending_reviews(user, kind).select_related(
-                    "ticket__category"
-                )[:LIST_LIMIT],
-            }
-        )
-    returns = next(s for s in sections if s["kind"] == ReviewRequest.Kind.RETURN)
-    if returns["can_decide"] and (rows := list(returns["requests"])):
-        # SPEC §12: each return's 改派单位 starts with the suggested unit. Its units come
-        # by prefetch: joined into each section's query, nine tables took PostgreSQL ~6 ms
-        # to plan (four sections a page) for well under 1 ms of reading.
-        prefetch_related_objects(
-            [r.ticket for r in rows], "category__duty_unit", "street", "district", "lead_unit"
-        )
-        returns["requests"] = rows
-        departments = routing.departments_by_kind()
-        for r in rows:
-            r.suggested = routing.redispatch_suggestion(r.ticket, departments)
-    return render(request, "tickets/reviews.html", {"sections": sections})
-
-
-# --- Relay queue: confidential callers reached through the centre (SPEC §3) -----------------
-
-
-@roles(Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT, Role.ADMIN)
-def relays(request):
-    pending = selectors.pending_reviews(request.user, ReviewRequest.Kind.RELAY).select_related(
-        "ticket__lead_unit", "ticket__category"
-    )
-    return render(request, "tickets/relays.html", {"requests": pending[:LIST_LIMIT]})
-
-
-# --- Notifications --------------------------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    items = inbox_selectors.notifications_for(request.user)[:LIST_LIMIT]
-    return render(request, "tickets/notifications.html", {"items": items})
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
-    if request.POST.get("id"):
-        if not (request.POST["id"].isascii() and request.POST["id"].isdigit()):
-            return HttpResponseBadRequest(_("id：通知编号须为数字"))
-        mine = mine.filter(pk=request.POST["id"])
-    mine.update(read_at=timezone.now())
-    return redirect(_safe_next(request, reverse("notifications")))
