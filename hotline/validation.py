@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 # Mainland mobile, or a landline: optional area code (0 + 2-3 digits), 7-8 digits, extension.
 # ASCII digits only ([0-9], not \d, which also takes "١" or "３"): what is stored is dialled.
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_AREA, _LINE, _EXT = r"0[0-9]{2,3}-?", r"[2-9][0-9]{6,7}", r"-[0-9]{1,6}"
+# An extension as written or said: -12, 转12, 分机12 (stored -12).
+_AREA, _LINE, _EXT = r"0[0-9]{2,3}-?", r"[2-9][0-9]{6,7}", r"(?:-|转|分机)[0-9]{1,6}"
 LANDLINE = re.compile(rf"^(?P<area>{_AREA})?(?P<line>{_LINE})(?P<ext>{_EXT})?$")
 # For the OpenAPI schema: a number as it is typed (spaces and brackets of a dictated number,
 # and a country code, are also taken, and dropped), or empty where the phone is optional.
@@ -35,7 +36,7 @@ def normalize_phone(value: str) -> str:
     A number is stored one way however it was said, so that search and the caller's
     history find it: no spaces, brackets or country code (+86, 0086); a landline always
     with its area code and no dash after it (010-6472 1234 and 64721234 are 01064721234);
-    an extension keeps its dash (01064721234-12).
+    an extension keeps its dash (01064721234-12, also from 转12 or 分机12).
     """
     phone = re.sub(r"[\s()（）]", "", value or "")
     country = _COUNTRY.match(phone)
@@ -48,7 +49,8 @@ def normalize_phone(value: str) -> str:
     if not landline:
         raise ValidationError(PHONE_MESSAGE, code="phone")
     area = (landline["area"] or LOCAL_AREA_CODE).rstrip("-")
-    return area + landline["line"] + (landline["ext"] or "")
+    extension = landline["ext"] or ""
+    return area + landline["line"] + ("-" + extension.lstrip("-转分机") if extension else "")
 
 
 def phone_forms(typed: str) -> list[str]:

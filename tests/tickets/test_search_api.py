@@ -113,6 +113,12 @@ def _n(tickets, *names):
     return [tickets[name].number for name in names]
 
 
+def _logged(client, tickets, **fields):
+    """A complaint logged through the API with these caller fields; its answer."""
+    body = {"kind": "complaint", "category": tickets["leak"].category.code, "content": "暖气不热"}
+    return client.post("/api/v1/tickets/", body | fields, format="json").json()
+
+
 def test_the_centre_finds_by_number_phone_last_four_name_and_words(staff, api, tickets):
     client = api(staff.dispatcher)
     assert _numbers(client, q=tickets["leak"].number) == _n(tickets, "leak")
@@ -132,9 +138,7 @@ def test_a_phone_is_found_however_it_is_typed(staff, api, tickets):
     """Found in the demo: 010-64721234 was stored with its dash and missed by 01064721234,
     64721234 and +86…; intake now stores one form (hotline.validation.normalize_phone)."""
     client = api(staff.dispatcher)
-    body = {"kind": "complaint", "category": tickets["leak"].category.code}
-    body |= {"content": "暖气不热", "caller_phone": "010-6472 1234"}
-    made = client.post("/api/v1/tickets/", body, format="json").json()["number"]
+    made = _logged(client, tickets, caller_phone="010-6472 1234")["number"]
     for typed in ["010-64721234", "01064721234", "64721234", "010 6472 1234", "+86 10 64721234"]:
         assert _numbers(client, q=typed) == [made], typed
     history = client.get("/api/v1/callers/64721234/tickets/").json()
@@ -153,9 +157,7 @@ def test_a_phone_is_found_however_it_is_typed(staff, api, tickets):
 
 def test_a_landline_with_an_extension_is_found_by_it(staff, api, tickets):
     client = api(staff.dispatcher)
-    body = {"kind": "complaint", "category": tickets["leak"].category.code}
-    body |= {"content": "暖气不热", "caller_phone": "010-6472 1234-12"}
-    made = client.post("/api/v1/tickets/", body, format="json").json()["number"]
+    made = _logged(client, tickets, caller_phone="010-6472 1234-12")["number"]
     for typed in ["010-64721234-12", "01064721234-12", "010 64721234-12"]:
         assert _numbers(client, q=typed) == [made], typed
     history = client.get("/api/v1/callers/010-64721234-12/tickets/").json()
@@ -179,10 +181,48 @@ def test_a_query_with_nothing_searchable_finds_nothing_not_everything(staff, api
 
 def test_a_long_callers_name_is_found(staff, api, tickets):
     client = api(staff.dispatcher)
-    body = {"kind": "complaint", "category": tickets["leak"].category.code}
-    body |= {"content": "暖气不热", "caller_name": "阿依古丽·买买提"}
-    made = client.post("/api/v1/tickets/", body, format="json").json()["number"]
+    made = _logged(client, tickets, caller_name="阿依古丽·买买提")["number"]
     assert _numbers(client, q="阿依古丽·买买提") == [made]
+
+
+def test_a_number_pasted_with_its_label_is_the_number(staff, api, tickets):
+    """Found by an audit: the caller reads the number from the acceptance text
+    (工单编号…，) and the operator pastes it whole; each of these found nothing."""
+    client = api(staff.dispatcher)
+    number, leak = tickets["leak"].number, _n(tickets, "leak")
+    pasted = [f"工单编号{number}，", f"#{number}", f"No.{number}", f"{number}号", f"单号：{number}"]
+    for typed in pasted:
+        assert _numbers(client, q=typed) == leak, typed
+    for typed in ["电话13900005678", "手机号 13900005678", "尾号5678"]:
+        assert _numbers(client, q=typed) == leak, typed
+    assert _numbers(api(staff.street), q=f"工单编号{tickets['noise'].number}") == _n(
+        tickets, "noise"
+    )
+    # a house number stays a word of the address
+    assert parse("锦绣园19号楼").words == ["锦绣园19号楼"]
+
+
+def test_an_extension_said_with_zhuan_is_the_dashed_one(staff, api, tickets):
+    client = api(staff.dispatcher)
+    made = _logged(client, tickets, caller_phone="010-64721234转12")
+    assert made["caller_phone"] == "01064721234-12"  # one stored form
+    for typed in ["01064721234转12", "010-64721234分机12", "01064721234-12"]:
+        assert _numbers(client, q=typed) == [made["number"]], typed
+
+
+def test_digits_of_other_scripts_are_no_last_four(staff, api, tickets):
+    """Found by an audit: ٣٤٥٦ was read as a last four, which a unit cannot search by, so a
+    street's search had no condition left and listed every ticket it sees."""
+    for user in (staff.dispatcher, staff.street):
+        assert _numbers(api(user), q="٣٤٥٦") == [], user.username
+    assert not parse("੧੨੩੪")
+
+
+def test_a_transliterated_name_is_found_whichever_middle_dot_was_typed(staff, api, tickets):
+    client = api(staff.dispatcher)
+    made = _logged(client, tickets, caller_name="阿依古丽·买买提")["number"]
+    for typed in ["阿依古丽•买买提", "阿依古丽・买买提", "阿依古丽‧买买提"]:
+        assert _numbers(client, q=typed) == [made], typed
 
 
 def test_a_callers_name_goes_with_other_words(staff, api, tickets):

@@ -10,14 +10,25 @@ from hotline.textsearch import query_terms
 from hotline.validation import MOBILE, normalize_phone
 
 # Digits with the separators people type in phone numbers: 010-6512 3456, 138 0013 8000.
-_DIGITS = re.compile(r"^\+?[\d\- ]+$")
-# A caller's name as the centre types it: Han characters (any plane), with the middle dot of
-# transliterated names (阿依古丽·买买提).
-_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]{2,20}$")
+# ASCII digits only: "٣٤٥٦" is no phone's last four (NFKC already made "３" a 3).
+_DIGITS = re.compile(r"^\+?[0-9\- ]+$")
+# The middle dots a transliterated name is written with (阿依古丽·买买提, •, ・, ‧).
+NAME_DOTS = "·•・‧"
+# A caller's name as the centre types it: Han characters (any plane), with a middle dot.
+_NAME = re.compile(rf"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f{NAME_DOTS}]{{2,20}}$")
 # A ticket's number read out in groups (261206 00327): YYMMDD and the day's serial.
 _TICKET_NUMBER = re.compile(r"^[0-9]{11}$")
 # A number with a letter in front (imported or test tickets: B00000012345) is still a number.
-_CODE = re.compile(r"^[A-Za-z]{1,3}\d{7,}$")
+_CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{7,}$")
+# What people paste around a number (工单编号26120700002，手机号 138…，尾号5089, No.…): the
+# number alone is meant. An extension said 转 or 分机 is the stored dash (01064721234-12).
+_NUMBER_LABEL = re.compile(
+    r"(?:工单编号|工单号|受理编号|编号|单号|联系电话|电话号码|电话|手机号码|手机号|手机|号码|尾号"
+    r"|no\.?|#)[:：]?\s*(?=[0-9]{4})",
+    re.IGNORECASE,
+)
+_NUMBER_SUFFIX = re.compile(r"(?<=[0-9]{7})号")  # 26120700002号, not 19号楼
+_EXTENSION_WORD = re.compile(r"(?<=[0-9])(?:转|分机)(?=[0-9])")
 MAX_QUERY = 100
 
 
@@ -87,7 +98,15 @@ def _phone_with_extension(part):
 
 
 # A phone as a unit sees it masked (138****2222), pasted back into the search box.
-_MASKED_PHONE = re.compile(r"\d{3}\*{4}\d{4}")
+_MASKED_PHONE = re.compile(r"[0-9]{3}\*{4}[0-9]{4}")
+
+
+def name_forms(name: str) -> list[str]:
+    """A transliterated name with each middle dot it may have been stored with."""
+    dots = [dot for dot in NAME_DOTS if dot in name]
+    if not dots:
+        return [name]
+    return [name.replace(dots[0], dot) for dot in NAME_DOTS]
 
 
 def names_a_phone(text: str) -> bool:
@@ -104,11 +123,12 @@ def parse(text: str) -> Query:
     run of digits a ticket number or a whole phone, anything else words of the text."""
     # NFKC: what a Chinese input method types full width (１３８, （010）, ，) is ASCII
     text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_QUERY]
+    text = _NUMBER_SUFFIX.sub(" ", _NUMBER_LABEL.sub(" ", _EXTENSION_WORD.sub("-", text)))
     query = Query()
     parts = [p.strip("+") for p in re.sub(r"[,()]", " ", text).split()]
     for part in _join_digit_groups([p for p in parts if p]):
         digits = part.replace("-", "")
-        if _DIGITS.match(part) and digits.isdigit():
+        if _DIGITS.match(part) and digits.isdigit():  # (_DIGITS: ASCII only)
             if len(digits) == 4:
                 query.last_four.append(digits)
                 continue

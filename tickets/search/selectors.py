@@ -14,7 +14,7 @@ from hotline.validation import phone_forms
 from ..lifecycle import OPEN_STATES
 from ..models import Participation, Ticket
 from ..selectors import arms_unit, list_tickets, sees_unmasked_caller
-from .query import Query, parse
+from .query import Query, name_forms, parse
 
 RAW_FIELDS = ["address", "content"]
 
@@ -65,7 +65,7 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
         for name in query.names if caller_fields else ():
             # this word the caller's name, the others (if any) words of the text
             rest = [word for word in query.words if word != name]
-            words |= Q(caller_name=name) & (_words(rest, lexeme) if rest else Q())
+            words |= Q(caller_name__in=name_forms(name)) & (_words(rest, lexeme) if rest else Q())
         condition &= words
     return condition
 
