@@ -63,8 +63,14 @@ def _place_keys():
     return _places["rows"]
 
 
+# What people add to a street's or a town's name: its office (三里屯街道办事处, 街道办) or
+# government (大兴庄镇人民政府); or type apart (三里屯 街道).
+_OFFICE = re.compile(r"(?<=街道|地区)办(事处)?$|(?<=[乡镇])(人民)?政府$")
+
+
 def _forms(text):
     """What a typed text may stand for: itself and its abbreviations written out."""
+    text = _OFFICE.sub("", re.sub(r"\s+", "", text)) or text
     names = list(dict.fromkeys([text, _expand_name(text)]))
     low = text.lower()
     initials = (

@@ -58,6 +58,9 @@ def test_caller_history_is_the_centres_alone(staff, api):
         ("SLT", "110105004"),
         ("110105004", "110105004"),  # a code
         ("c-gas", "C-GAS"),
+        ("三里屯街道办事处", "110105004"),  # the office, as people write it
+        ("三里屯街道办", "110105004"),
+        ("三里屯 街道", "110105004"),
     ],
 )
 def test_the_unit_picker_finds_by_name_initials_and_code(staff, api, q, code):
