@@ -202,6 +202,14 @@ def test_a_number_pasted_with_its_label_is_the_number(staff, api, tickets):
     assert parse("锦绣园19号楼").words == ["锦绣园19号楼"]
 
 
+def test_two_numbers_pasted_find_both_tickets(staff, api, tickets):
+    client = api(staff.dispatcher)
+    both = f"{tickets['leak'].number} {tickets['noise'].number}"
+    assert sorted(_numbers(client, q=both)) == sorted(_n(tickets, "leak", "noise"))
+    # words still narrow: each ticket found must hold them
+    assert _numbers(client, q=f"{both} 漏水") == _n(tickets, "leak")
+
+
 def test_an_extension_said_with_zhuan_is_the_dashed_one(staff, api, tickets):
     client = api(staff.dispatcher)
     made = _logged(client, tickets, caller_phone="010-64721234转12")

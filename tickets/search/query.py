@@ -119,8 +119,9 @@ def names_a_phone(text: str) -> bool:
 
 
 def parse(text: str) -> Query:
-    """Every part must match: a 4-digit part is a phone's last four (or a word), a longer
-    run of digits a ticket number or a whole phone, anything else words of the text."""
+    """A 4-digit part is a phone's last four (or a word), a longer run of digits a ticket
+    number or a whole phone, anything else words of the text (search_condition: how they
+    combine)."""
     # NFKC: what a Chinese input method types full width (１３８, （010）, ，) is ASCII
     text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_QUERY]
     text = _NUMBER_SUFFIX.sub(" ", _NUMBER_LABEL.sub(" ", _EXTENSION_WORD.sub("-", text)))

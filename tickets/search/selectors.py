@@ -42,7 +42,8 @@ def caller_phone_is(typed: str) -> Q:
 
 
 def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
-    """Every part of the query must match. Phones and names only when caller_fields.
+    """Every part of the query must match, but whole numbers are alternatives: two ticket
+    numbers pasted find both tickets. Phones and names only when caller_fields.
 
     `led_by` (a unit id) adds its lead lexeme to the words' index lookup, which then finds
     only that unit's led tickets: for the arm of a unit's scope, never for a whole scope.
@@ -53,7 +54,7 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
         one = Q(number=digits)
         if caller_fields and digits.replace("-", "").isdigit():  # an extension keeps its dash
             one |= caller_phone_is(digits)
-        condition &= one
+        condition |= one
     for digits in query.last_four:
         one = _words([digits], lexeme)
         if caller_fields:
