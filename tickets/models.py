@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,23 @@ class Kind(models.TextChoices):
     REPORT = "report", _("举报")
     SUGGESTION = "suggestion", _("建议")
     PRAISE = "praise", _("表扬")
+
+
+class PhoneMainLine(Func):
+    """A stored phone without its extension (01064721234-12 → 01064721234); any other as it
+    is. Its last four are what a caller gives for an office's number (SPEC §12)."""
+
+    template = "SPLIT_PART(%(expressions)s, '-', 1)"
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite has no split_part
+        template = (
+            "CASE WHEN instr(%(expressions)s, '-') > 0 "
+            "THEN substr(%(expressions)s, 1, instr(%(expressions)s, '-') - 1) "
+            "ELSE %(expressions)s END"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 class Urgency(models.IntegerChoices):
@@ -288,7 +305,7 @@ class Ticket(models.Model):
             ),
             # search (SPEC §12): a caller's name, and the last four digits of a phone
             models.Index(fields=["caller_name"], name="ticket_caller_name"),
-            models.Index(Right("caller_phone", 4), name="ticket_phone_last4"),
+            models.Index(Right(PhoneMainLine("caller_phone"), 4), name="ticket_phone_last4"),
         ]
 
     def __str__(self):

@@ -4,11 +4,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from hotline.pagination import capped_count
 from tickets.models import Ticket
 from tickets.search.query import parse
+from tickets.search.selectors import search_condition
 
 from .test_api_tickets import make_ticket
 
@@ -216,6 +218,24 @@ def test_an_extension_said_with_zhuan_is_the_dashed_one(staff, api, tickets):
     assert made["caller_phone"] == "01064721234-12"  # one stored form
     for typed in ["01064721234转12", "010-64721234分机12", "01064721234-12"]:
         assert _numbers(client, q=typed) == [made["number"]], typed
+
+
+def test_the_last_four_of_an_offices_line_find_its_extensions_tickets(staff, api, tickets):
+    client = api(staff.dispatcher)
+    made = _logged(client, tickets, caller_phone="010-64721234-12")["number"]
+    assert _numbers(client, q="1234") == [made]  # stored 01064721234-12
+    assert _numbers(client, q="4-12") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_the_last_four_are_read_from_their_index(staff, tickets):
+    found = search_condition(parse("1234"), caller_fields=True)
+    sql, params = Ticket.objects.filter(found).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: any plan would do
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ticket_phone_last4" in plan, plan
 
 
 def test_digits_of_other_scripts_are_no_last_four(staff, api, tickets):

@@ -12,7 +12,7 @@ from hotline.textsearch import text_search_condition
 from hotline.validation import phone_forms
 
 from ..lifecycle import OPEN_STATES
-from ..models import Participation, Ticket
+from ..models import Participation, PhoneMainLine, Ticket
 from ..selectors import arms_unit, list_tickets, sees_unmasked_caller
 from .query import Query, name_forms, parse
 
@@ -58,8 +58,9 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
     for digits in query.last_four:
         one = _words([digits], lexeme)
         if caller_fields:
-            # written as the index ticket_phone_last4 is, so PostgreSQL reads it
-            one |= Q(Exact(Right("caller_phone", 4), digits))
+            # the main line's, written as the index ticket_phone_last4 is, so PostgreSQL
+            # reads it (01064721234-12 ends in 1234)
+            one |= Q(Exact(Right(PhoneMainLine("caller_phone"), 4), digits))
         condition &= one
     if query.words:
         words = _words(query.words, lexeme)
