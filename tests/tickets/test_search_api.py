@@ -200,8 +200,9 @@ def test_a_number_pasted_with_its_label_is_the_number(staff, api, tickets):
     assert _numbers(api(staff.street), q=f"工单编号{tickets['noise'].number}") == _n(
         tickets, "noise"
     )
-    # a house number stays a word of the address
+    # a house number stays a word of the address; "no" inside a word is no label
     assert parse("锦绣园19号楼").words == ["锦绣园19号楼"]
+    assert parse("Piano1234").words == ["Piano1234"]
 
 
 def test_two_numbers_pasted_find_both_tickets(staff, api, tickets):
