@@ -205,6 +205,25 @@ def test_a_number_pasted_with_its_label_is_the_number(staff, api, tickets):
     assert parse("Piano1234").words == ["Piano1234"]
 
 
+def test_a_unit_lists_what_it_closed_in_a_month(staff, api, client, tickets):
+    """Found by an audit: `period` is the month received, so a street asking what it closed
+    in November missed October's tickets replied in November."""
+    november = datetime(2025, 11, 20, 10, 0, tzinfo=BEIJING)
+    Ticket.objects.filter(pk=tickets["noise"].pk).update(replied_at=november)  # received 3 Nov
+    Ticket.objects.filter(pk=tickets["parking"].pk).update(
+        replied_at=datetime(2025, 12, 1, 0, 30, tzinfo=BEIJING)  # Beijing's December
+    )
+    street = api(staff.street)
+    assert _numbers(street, replied_period="2025-11") == _n(tickets, "noise")
+    assert _numbers(street, replied_period="2025-12") == _n(tickets, "parking")
+    bad = street.get("/api/v1/tickets/", {"replied_period": "2025-13"})
+    assert bad.status_code == 400 and "replied_period" in bad.json()
+    client.force_login(staff.street)
+    page = client.get(reverse("tickets-search"), {"replied_period": "2025-11"})
+    assert page.status_code == 200 and 'name="replied_period" value="2025-11"' in page.text
+    assert [t.number for t in page.context["page"]] == _n(tickets, "noise")
+
+
 def test_two_numbers_pasted_find_both_tickets(staff, api, tickets):
     client = api(staff.dispatcher)
     both = f"{tickets['leak'].number} {tickets['noise'].number}"

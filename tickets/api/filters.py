@@ -59,8 +59,13 @@ class TicketFilter(StrictFilterSet):
         return queryset.filter(in_category(value))
 
     def filter_period(self, queryset, name, value):
-        year, month = (int(part) for part in value.split("-"))
-        tz = timezone.get_default_timezone()
-        start = datetime(year, month, 1, tzinfo=tz)
-        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        start, end = month_bounds(value)
         return queryset.filter(received_at__gte=start, received_at__lt=end)
+
+
+def month_bounds(period: str) -> tuple[datetime, datetime]:
+    """The first moment of a month (YYYY-MM, Beijing time) and of the month after it."""
+    year, month = (int(part) for part in period.split("-"))
+    tz = timezone.get_default_timezone()
+    start = datetime(year, month, 1, tzinfo=tz)
+    return start, datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)

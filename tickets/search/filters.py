@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.models import Category, UnitType
 
-from ..api.filters import TicketFilter
+from ..api.filters import PERIOD, TicketFilter, month_bounds
 from ..models import Channel, Status
 from ..selectors import list_tickets, sees_unmasked_caller, unit_codes_for
 from .query import MAX_QUERY, names_a_phone
@@ -140,12 +140,21 @@ class TicketSearchFilter(TicketFilter):
         validators=DATE_RANGE,
         help_text=_("受理日期止 YYYY-MM-DD（含，北京时间；2000-01-01 至 2099-12-31）"),
     )
+    # what a unit closed in a month: the month of its reply (办结), whenever received
+    replied_period = django_filters.CharFilter(
+        method="filter_replied_period",
+        validators=[PERIOD],
+        help_text=_("办结月份 YYYY-MM：承办单位反馈办结的月份（北京时间）"),
+    )
     sort = django_filters.ChoiceFilter(
         method="filter_sort", choices=list(SORTS.items()), help_text=_("排序")
     )
 
     class Meta(TicketFilter.Meta):
-        fields = [*TicketFilter.Meta.fields, "q", "channel", "received_from", "received_to"]
+        fields = [
+            *TicketFilter.Meta.fields,
+            *["q", "channel", "received_from", "received_to", "replied_period"],
+        ]
 
     # `?received_from=` is no date: a 400, as StrictFilterSet makes of a filter with validators
 
@@ -184,6 +193,12 @@ class TicketSearchFilter(TicketFilter):
                 return queryset.order_by(F(field).desc(nulls_last=True), F("id").desc())
             return queryset.order_by(F(field).asc(nulls_last=True), F("id").asc())
         return queryset.order_by(value, "-id" if descending else "id")
+
+    def filter_replied_period(self, queryset, name, value):
+        start, end = month_bounds(value)
+        # and received before the month ended (a reply follows its ticket): newest first,
+        # the list then starts at that month's end, not at today's tickets (369 → ms at 2 M)
+        return queryset.filter(replied_at__gte=start, replied_at__lt=end, received_at__lt=end)
 
     def filter_received_from(self, queryset, name, value):
         return queryset.filter(received_at__gte=_local_midnight(value))
