@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hotline import validation as rules
 from hotline.api import ErrorSerializer, list_responses, validated
 from hotline.models import Role
 from hotline.pagination import CappedCountPagination
@@ -114,10 +115,14 @@ class TicketListCreate(generics.ListAPIView):
         responses=list_responses(TicketSerializer),
         parameters=[
             OpenApiParameter(
-                "period",
+                name,
                 OpenApiTypes.STR,
-                pattern=r"^20\d{2}-(0[1-9]|1[0-2])$",
-                description=str(_("受理月份 YYYY-MM（北京时间）")),
+                pattern=rules.PERIOD_PATTERN,
+                description=str(description),
+            )
+            for name, description in (
+                ("period", _("受理月份 YYYY-MM（北京时间）")),
+                ("replied_period", _("办结月份 YYYY-MM：承办单位反馈办结的月份（北京时间）")),
             )
         ],
     )
