@@ -304,7 +304,10 @@ class Ticket(models.Model):
                 ),
             ),
             # search (SPEC §12): a caller's name, and the last four digits of a phone
-            models.Index(fields=["caller_name"], name="ticket_caller_name"),
+            # varchar_pattern_ops: a name's beginning (LIKE '司马%') in any collation
+            models.Index(
+                fields=["caller_name"], name="ticket_caller_name", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(Right(PhoneMainLine("caller_phone"), 4), name="ticket_phone_last4"),
         ]
 

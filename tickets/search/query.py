@@ -24,7 +24,7 @@ _CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{7,}$")
 # number alone is meant. An extension said 转 or 分机 is the stored dash (01064721234-12).
 _NUMBER_LABEL = re.compile(
     r"(?:工单编号|工单号|受理编号|编号|单号|联系电话|电话号码|电话|手机号码|手机号|手机|号码|尾号"
-    r"|(?<![a-z])no\.?|#)[:：]?\s*(?=[0-9]{4})",
+    r"|(?<![a-z])no\.?|#)[:：]?\s*(?=[0-9]{3}[0-9*])",  # a masked phone (138****2222) too
     re.IGNORECASE,
 )
 _NUMBER_SUFFIX = re.compile(r"(?<=[0-9]{7})号")  # 26120700002号, not 19号楼
@@ -42,9 +42,11 @@ class Query:
     last_four: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    # phones as texts and unit pages show them (138****2222): (first three, last four)
+    masked: list[tuple[str, str]] = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.numbers or self.last_four or self.words)
+        return bool(self.numbers or self.last_four or self.words or self.masked)
 
 
 def _join_digit_groups(parts):
@@ -128,6 +130,9 @@ def parse(text: str) -> Query:
     query = Query()
     parts = [p.strip("+") for p in re.sub(r"[,()]", " ", text).split()]
     for part in _join_digit_groups([p for p in parts if p]):
+        if _MASKED_PHONE.fullmatch(part):
+            query.masked.append((part[:3], part[-4:]))
+            continue
         digits = part.replace("-", "")
         if _DIGITS.match(part) and digits.isdigit():  # (_DIGITS: ASCII only)
             if len(digits) == 4:

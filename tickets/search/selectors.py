@@ -41,9 +41,26 @@ def caller_phone_is(typed: str) -> Q:
     return match
 
 
+def _phone_ends_with(last_four: str) -> Q:
+    """The main line's last four, written as the index ticket_phone_last4 is, so PostgreSQL
+    reads it (01064721234-12 ends in 1234)."""
+    return Q(Exact(Right(PhoneMainLine("caller_phone"), 4), last_four))
+
+
+def _name_begins(name: str) -> Q:
+    """A caller's name that begins with what was typed: the whole name, a transliterated
+    name's first part (阿依古丽 of 阿依古丽·买买提) or a two-character surname (司马 of
+    司马相如); read from the pattern index ticket_caller_name."""
+    begins = Q()
+    for form in name_forms(name):
+        begins |= Q(caller_name__startswith=form)
+    return begins
+
+
 def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
-    """Every part of the query must match, but whole numbers are alternatives: two ticket
-    numbers pasted find both tickets. Phones and names only when caller_fields.
+    """Every part of the query must match, but whole numbers (and masked phones) are
+    alternatives: two ticket numbers pasted find both tickets. Phones and names only when
+    caller_fields.
 
     `led_by` (a unit id) adds its lead lexeme to the words' index lookup, which then finds
     only that unit's led tickets: for the arm of a unit's scope, never for a whole scope.
@@ -55,19 +72,24 @@ def search_condition(query: Query, *, caller_fields: bool, led_by=None) -> Q:
         if caller_fields and digits.replace("-", "").isdigit():  # an extension keeps its dash
             one |= caller_phone_is(digits)
         condition |= one
+    for first_three, last_four in query.masked:
+        # a phone masked as texts and unit pages show it: the centre finds whose it is
+        # (the last-four index, then the first three); anyone else nothing
+        one = Q(pk__in=[])
+        if caller_fields:
+            one = _phone_ends_with(last_four) & Q(caller_phone__startswith=first_three)
+        condition |= one
     for digits in query.last_four:
         one = _words([digits], lexeme)
         if caller_fields:
-            # the main line's, written as the index ticket_phone_last4 is, so PostgreSQL
-            # reads it (01064721234-12 ends in 1234)
-            one |= Q(Exact(Right(PhoneMainLine("caller_phone"), 4), digits))
+            one |= _phone_ends_with(digits)
         condition &= one
     if query.words:
         words = _words(query.words, lexeme)
         for name in query.names if caller_fields else ():
             # this word the caller's name, the others (if any) words of the text
             rest = [word for word in query.words if word != name]
-            words |= Q(caller_name__in=name_forms(name)) & (_words(rest, lexeme) if rest else Q())
+            words |= _name_begins(name) & (_words(rest, lexeme) if rest else Q())
         condition &= words
     return condition
 
