@@ -28,7 +28,7 @@ class StaffAdmin(UserAdmin):
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "path", "level", "default_urgency", "duty_unit", "duty_dept_kind"]
     list_filter = ["level", "default_urgency"]
-    search_fields = ["code", "name", "path", "pinyin"]
+    search_fields = ["code", "name", "path", "pinyin", "spelling"]
     raw_id_fields = ["parent", "duty_unit"]
 
 

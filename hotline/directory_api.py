@@ -1,5 +1,7 @@
 """Read-only API of the directory: units and the category taxonomy, each keyed by `code`."""
 
+import re
+
 import django_filters
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -36,7 +38,7 @@ class UnitFilter(StrictFilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=50,
-        help_text=_("单位选择：名称中的字、拼音首字母（如 sltjd）或编码"),
+        help_text=_("单位选择：名称中的字、拼音首字母（如 sltjd）、全拼（如 sanlitun）或编码"),
     )
 
     class Meta:
@@ -101,7 +103,7 @@ class CategoryFilter(StrictFilterSet):
     leaf = StrictBooleanFilter(
         method="filter_leaf", help_text=_("true：只列最末级分类（可直接受理的分类）")
     )
-    q = django_filters.CharFilter(method="filter_q", help_text=_("名称或拼音首字母"))
+    q = django_filters.CharFilter(method="filter_q", help_text=_("名称、拼音首字母或全拼"))
     parent = django_filters.CharFilter(field_name="parent__code", help_text=_("上级分类编码"))
     level = django_filters.TypedChoiceFilter(
         choices=[(1, "1"), (2, "2"), (3, "3")], coerce=int, help_text=_("层级 1-3")
@@ -120,7 +122,10 @@ class CategoryFilter(StrictFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(path__icontains=value) | Q(pinyin__istartswith=value)
+            Q(name__icontains=value)
+            | Q(path__icontains=value)
+            | Q(pinyin__istartswith=value)
+            | Q(spelling__startswith=re.sub(r"\s+", "", value).lower())  # diantiguzhang
         )
 
 

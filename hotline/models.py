@@ -41,8 +41,9 @@ class Unit(models.Model):
     dept_kind = models.CharField(_("职能类别"), max_length=16, blank=True, db_index=True)
     population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     active = models.BooleanField(_("启用"), default=True)
-    # unit pickers (issue 10): 三里屯街道 → sltjd
+    # unit pickers (issue 10): 三里屯街道 → sltjd, and sanlitunjiedao (hotline.pinyin)
     pinyin = models.CharField(_("拼音首字母"), max_length=60, blank=True, db_index=True)
+    spelling = models.CharField(_("全拼"), max_length=600, blank=True)
 
     class Meta:
         verbose_name = _("承办单位")
@@ -147,6 +148,7 @@ class Category(models.Model):
     level = models.PositiveSmallIntegerField(_("层级"))
     path = models.CharField(_("完整路径"), max_length=200, blank=True)
     pinyin = models.CharField(_("拼音首字母"), max_length=60, blank=True, db_index=True)
+    spelling = models.CharField(_("全拼"), max_length=360, blank=True)
     default_urgency = models.PositiveSmallIntegerField(_("默认响应级别"), null=True, blank=True)
     duty_unit = models.ForeignKey(
         Unit,

@@ -4,9 +4,8 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
-from pypinyin import Style, lazy_pinyin
 
-from . import workdays
+from . import pinyin, workdays
 from .models import Category, Unit, UnitType, WorkDay
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -54,7 +53,8 @@ def seed_units() -> dict:
             "parent_id": parent_id,
             "dept_kind": row.get("dept_kind", "") or "",
             "population": int(row["population"]) if row.get("population") else None,
-            "pinyin": _initials(row["name"]),
+            "pinyin": pinyin.initials(row["name"]),
+            "spelling": pinyin.spelling(row["name"]),
         }
         if district_id != "self":
             values["district_id"] = district_id
@@ -87,7 +87,8 @@ def _seed_communities(counts):
             "name": row["name"],
             "parent_id": parent_id,
             "district_id": district_of[parent_id],
-            "pinyin": _initials(row["name"]),
+            "pinyin": pinyin.initials(row["name"]),
+            "spelling": pinyin.spelling(row["name"]),
         }
         unit = have.get(row["code"])
         if unit is None:
@@ -104,11 +105,7 @@ def _seed_communities(counts):
     counts["updated"] += len(changed)
 
 
-_COMMUNITY_FIELDS = ("code", "name", "parent_id", "district_id", "pinyin")
-
-
-def _initials(name):
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+_COMMUNITY_FIELDS = ("code", "name", "parent_id", "district_id", "pinyin", "spelling")
 
 
 @transaction.atomic
@@ -124,7 +121,8 @@ def seed_categories() -> dict:
             "parent_id": parent[0] if parent else None,
             "level": int(row["level"]),
             "path": path,
-            "pinyin": _initials(row["name"]),
+            "pinyin": pinyin.initials(row["name"]),
+            "spelling": pinyin.spelling(row["name"]),
             "default_urgency": int(row["default_urgency"]) if row["default_urgency"] else None,
             "duty_unit_id": units.get(row["duty_unit_code"]) if row["duty_unit_code"] else None,
             "duty_dept_kind": row.get("duty_dept_kind", "") or "",

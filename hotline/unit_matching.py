@@ -1,20 +1,16 @@
 """Which units a picker's typed text names, and in what order (SPEC §12: a name, pinyin
-initials or a code; everyday abbreviations such as 城管; a district typed first)."""
+initials or spelling, or a code; everyday abbreviations such as 城管; a district typed
+first)."""
 
 import re
 import time
 
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat
-from pypinyin import Style, lazy_pinyin
 
 from .models import Unit, UnitType
-
-
-def _initials(text: str) -> str:
-    # as hotline.seeding stores Unit.pinyin: 三里屯街道 → sltjd
-    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
-
+from .pinyin import initials as _initials
+from .pinyin import spelling as _spelling
 
 # Everyday abbreviations of the words in departments' names (城管 for 城市管理综合行政执法).
 # Short and factual: what callers and dispatchers say, and the name they stand for.
@@ -46,18 +42,19 @@ _places: dict = {"at": 0.0, "rows": []}
 
 
 def _place_keys():
-    """(district code or None, key) of what may start a typed text: 朝阳区, 朝阳, cyq, cy.
+    """(district code or None, key) of what may start a typed text: 朝阳区, 朝阳, cyq, cy,
+    chaoyang.
 
     Sixteen districts, cached by code (codes outlive a re-seeded test database's ids).
     """
     if time.monotonic() - _places["at"] > 300:
-        rows = [(None, key) for name in _CITY for key in (name, _initials(name))]
-        for code, name, pinyin in Unit.objects.filter(
+        rows = [(None, key) for name in _CITY for key in (name, _initials(name), _spelling(name))]
+        for code, name, pinyin, spelling in Unit.objects.filter(
             type=UnitType.DISTRICT, active=True
-        ).values_list("code", "name", "pinyin"):
-            rows += [(code, name), (code, pinyin)]
-            if name.endswith("区") and len(name) > 2:
-                rows += [(code, name[:-1]), (code, pinyin[:-1])]
+        ).values_list("code", "name", "pinyin", "spelling"):
+            rows += [(code, name), (code, pinyin), (code, spelling)]
+            if name.endswith("区") and len(name) > 2:  # 朝阳, cy, chaoyang
+                rows += [(code, name[:-1]), (code, pinyin[:-1]), (code, spelling[:-2])]
         _places["rows"] = sorted(rows, key=lambda row: -len(row[1]))
         _places["at"] = time.monotonic()
     return _places["rows"]
@@ -69,7 +66,8 @@ _OFFICE = re.compile(r"(?<=街道|地区)办(事处)?$|(?<=[乡镇])(人民)?政
 
 
 def _forms(text):
-    """What a typed text may stand for: itself and its abbreviations written out."""
+    """What a typed text may stand for: itself and its abbreviations written out, as
+    (names, letters); letters are read as pinyin initials and as a spelling."""
     text = _OFFICE.sub("", re.sub(r"\s+", "", text)) or text
     names = list(dict.fromkeys([text, _expand_name(text)]))
     low = text.lower()
@@ -79,33 +77,37 @@ def _forms(text):
     return names, initials
 
 
-def _starts(names, initials, prefix=None):
-    """Name or initials start with one of the forms, after `prefix` (an expression) if given."""
+DISTRICT_PREFIX = ("district__name", "district__pinyin", "district__spelling")
+
+
+def _starts(names, letters, prefix=None):
+    """Name, initials or spelling start with one of the forms (letters: initials or
+    spelling, sltjd or sanlitun), after `prefix` (DISTRICT_PREFIX) if given."""
     q = Q()
     for n in names:
         q |= Q(name__startswith=Concat(prefix[0], Value(n)) if prefix else n)
-    for p in initials:
+    for p in letters:
         q |= Q(pinyin__startswith=Concat(prefix[1], Value(p)) if prefix else p)
+        q |= Q(spelling__startswith=Concat(prefix[2], Value(p)) if prefix else p)
     return q
 
 
 def unit_match(value):
     """(filter, rank) of the units a picker's text names; rank 0 is best.
 
-    0 the exact code; 1 a name, initials or code that starts with the text (or with its
-    abbreviations written out); 2 a name's part: what follows the unit's district or 北京市
-    (城管 → 朝阳区|城市管理综合行政执法局, rq → 北京市|燃气集团), or a district typed
-    first and the rest within it (朝阳城管, cycg, 朝阳望京); 3 a name containing the text;
-    4 initials containing it (怀柔区 hrq contains rq: an accident, so last).
+    0 the exact code; 1 a name, initials, spelling (sanlitun) or code that starts with the
+    text (or with its abbreviations written out); 2 a name's part: what follows the unit's
+    district or 北京市 (城管 → 朝阳区|城市管理综合行政执法局, rq → 北京市|燃气集团),
+    or a district typed first and the rest within it (朝阳城管, cycg, 朝阳望京); 3 a name
+    containing the text; 4 initials containing it (怀柔区 hrq contains rq: an accident, so last).
     """
     names, initials = _forms(value)
     exact = Q(code=value.upper())
     start = _starts(names, initials) | Q(code__startswith=value.upper())
-    part = _starts(names, initials, ("district__name", "district__pinyin"))
+    part = _starts(names, initials, DISTRICT_PREFIX)
     for city in _CITY:
-        part |= Q(district__isnull=True) & _starts(
-            [city + n for n in names], [_initials(city) + p for p in initials]
-        )
+        letters = [key + p for key in (_initials(city), _spelling(city)) for p in initials]
+        part |= Q(district__isnull=True) & _starts([city + n for n in names], letters)
     for code, key in _place_keys():
         rest = value[len(key) :] if value.lower().startswith(key) else ""
         if not rest.strip():
@@ -113,7 +115,7 @@ def unit_match(value):
         r_names, r_initials = _forms(rest.strip())
         within = Q(district__code=code) if code else Q(district__isnull=True)
         within_part = _starts(r_names, r_initials)
-        within_part |= _starts(r_names, r_initials, ("district__name", "district__pinyin"))
+        within_part |= _starts(r_names, r_initials, DISTRICT_PREFIX)
         for n in r_names:
             within_part |= Q(name__contains=n)
         part |= within & within_part

@@ -1,8 +1,9 @@
-// Operator console: category filter (name or pinyin initials), address match, likely repeats,
-// the caller's history as the phone is typed, and the keyboard flow (issue 10): the phone
-// field has focus when the console opens; after saving, the next step (dispatch to the
-// suggested unit, Enter; an enquiry's answer) is the first step, focused; Alt+Shift+1…9
-// merges into a ticket of the history (Alt+1…5 is the knowledge box's: one key, one thing).
+// Operator console: category filter (name, pinyin initials or spelling), address match,
+// likely repeats, the caller's history as the phone is typed, and the keyboard flow
+// (issue 10): the phone field has focus when the console opens; after saving, the next
+// step (dispatch to the suggested unit, Enter; an enquiry's answer) is the first step,
+// focused; Alt+Shift+1…9 merges into a ticket of the history (Alt+1…5 is the knowledge
+// box's: one key, one thing).
 (function () {
   "use strict";
   var form = document.getElementById("intake");

@@ -72,3 +72,23 @@ def test_the_endpoint_runs_fixed_queries_whatever_is_typed(staff, api):
             assert client.get(URL, {"q": q}).status_code == 200
         counts.append(len(ctx))
     assert counts == [2] * len(counts), counts  # the count, the page
+
+
+@pytest.mark.parametrize(
+    "q, first",
+    [
+        ("sanlitun", "110105004"),  # the whole pinyin, as 12306's station picker reads it
+        ("SanLiTun", "110105004"),
+        ("san li tun", "110105004"),
+        ("sanlitunjiedao", "110105004"),
+        ("chaoyangsanlitun", "110105004"),  # a district spelled first, then the street
+    ],
+)
+def test_a_units_whole_pinyin_finds_it(staff, api, q, first):
+    assert _codes(api(staff.dispatcher), q)[:1] == [first]
+
+
+def test_a_departments_spelling_after_its_district_or_the_city(staff, api):
+    client = api(staff.dispatcher)
+    assert "C-GAS" in _codes(client, "ranqi")[:3]  # 北京市 + 燃气集团…
+    assert "110105-CGZF" in _codes(client, "chaoyangquchengshi", page_size=50)

@@ -95,6 +95,13 @@ def test_console_creates_ticket_then_offers_triage(as_user, staff):
     assert 'value="110101001"' in panel
 
 
+def test_console_category_filter_reads_initials_and_whole_pinyin(as_user, staff):
+    page = as_user(staff.operator).get(reverse("console")).content.decode()
+    # console.js matches what is typed inside data-search: dtgz and dianti both find it
+    option = page.split('value="CX.WY.DT"', 1)[1].split(">", 1)[0]
+    assert " dtgz " in option and " diantiguzhang " in option, option
+
+
 def test_console_shows_action_error_beside_its_field(as_user, staff):
     cat = leaf()
     page = as_user(staff.operator).post(

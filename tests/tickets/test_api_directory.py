@@ -58,6 +58,8 @@ def test_categories_leaf_and_search_by_name_or_pinyin(staff, api):
     # 电梯故障 → pinyin initials dtgz
     by_pinyin = client.get("/api/v1/categories/", {"q": "DTGZ", "leaf": "true"}).json()
     assert "CX.WY.DT" in [c["code"] for c in by_pinyin["results"]]
+    by_spelling = client.get("/api/v1/categories/", {"q": "Dianti Guzhang", "leaf": "true"})
+    assert [c["code"] for c in by_spelling.json()["results"]] == ["CX.WY.DT"]
     parents = client.get("/api/v1/categories/", {"leaf": "false", "level": 1}).json()
     assert parents["count"] > 0 and not any(c["leaf"] for c in parents["results"])
 

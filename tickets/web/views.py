@@ -167,7 +167,7 @@ def console(request):
 
 def _leaf_categories():
     return Category.objects.filter(default_urgency__isnull=False, active=True).values(
-        "code", "name", "path", "pinyin", "default_urgency"
+        "code", "name", "path", "pinyin", "spelling", "default_urgency"
     )
 
 
