@@ -227,10 +227,24 @@ class HitsPaginator(CappedPaginator):
         top = bottom + self.per_page
         every_hit_in_order = not self.capped and len(self.newest) == len(self.hits)
         if top <= len(self.newest) or every_hit_in_order:
-            return self.object_list.filter(pk__in=self.newest[bottom:top])
+            return self._by_ids(self.newest[bottom:top])
         if self.capped:  # past the newest hits read: the plain query
             return self.object_list[bottom:top]
-        return self.object_list.filter(pk__in=self.hits)[bottom:top]
+        return self._by_ids(self.hits)[bottom:top]
+
+    def _by_ids(self, ids):
+        """object_list's rows of these hits, read by key alone: the ids were read from
+        object_list itself (scope, filters and words) in this request. With the words'
+        condition again PostgreSQL trusts its estimate of them (7 rows) over 50 keys and
+        reads their whole bitmap: 左家庄街道 at 2 M, 24,806 rows for a page of 50 (172 ms)."""
+        rows = self.object_list
+        if rows.query.annotations or rows.query.distinct:  # kept whole when it has them
+            return rows.filter(pk__in=ids)
+        by_key = rows.model._default_manager.filter(pk__in=ids)
+        # what a row reads with it: the list's order, joins, deferred fields and prefetches
+        for attr in ("order_by", "default_ordering", "select_related", "deferred_loading"):
+            setattr(by_key.query, attr, getattr(rows.query, attr))
+        return by_key.prefetch_related(*rows._prefetch_related_lookups)
 
 
 def newest_first_field(queryset) -> str | None:
