@@ -7,6 +7,7 @@ character and nesting rules to every request before any view sees it.
 """
 
 import re
+import unicodedata
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -14,43 +15,77 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # --- Phones ---------------------------------------------------------------------------------
-# Mainland mobile, or a landline: optional area code (0 + 2-3 digits), 7-8 digits, extension.
-# ASCII digits only ([0-9], not \d, which also takes "١" or "３"): what is stored is dialled.
+# Mainland mobile, or a landline: area code, line, extension. Area codes are 010 and 02x
+# (eight-digit lines) and 0[3-9]xx (lines of seven or eight digits); 0106 is no area code.
+# ASCII digits only ([0-9], not \d, which also takes "١"): what is stored is dialled (NFKC
+# first turns a full-width "３" into 3).
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-# An extension as written or said: -12, 转12, 分机12 (stored -12).
-_AREA, _LINE, _EXT = r"0[0-9]{2,3}-?", r"[2-9][0-9]{6,7}", r"(?:-|转|分机)[0-9]{1,6}"
-LANDLINE = re.compile(rf"^(?P<area>{_AREA})?(?P<line>{_LINE})(?P<ext>{_EXT})?$")
-# For the OpenAPI schema: a number as it is typed (spaces and brackets of a dictated number,
-# and a country code, are also taken, and dropped), or empty where the phone is optional.
-PHONE_PATTERN = rf"^$|{MOBILE.pattern}|^({_AREA})?{_LINE}({_EXT})?$"
-PHONE_MAX = 20
-PHONE_MESSAGE = _("电话号码格式不正确：手机号为11位（1开头），固话为区号加7-8位号码")
+_BIG_AREA, _SMALL_AREA = r"010|02[0-9]", r"0[3-9][0-9]{2}"
+_LINE8, _LINE7 = r"[2-9][0-9]{7}", r"[2-9][0-9]{6,7}"
 # A landline dictated without its area code is one of the city's own (Beijing's is 010).
 LOCAL_AREA_CODE = "010"
+_LOCAL_LINE = _LINE8 if re.fullmatch(_BIG_AREA, LOCAL_AREA_CODE) else _LINE7
+# An extension as written or said: -12, 转12, 分机12 (stored -12).
+_EXT = r"(?:-|转|分机)[0-9]{1,6}"
+_LANDLINE = (
+    rf"(?:(?P<big>{_BIG_AREA})-?(?P<line8>{_LINE8})"
+    rf"|(?P<small>{_SMALL_AREA})-?(?P<line7>{_LINE7})"
+    rf"|(?P<local>{_LOCAL_LINE}))"
+)
+LANDLINE = re.compile(rf"^{_LANDLINE}(?P<ext>{_EXT})?$")
+# For the OpenAPI schema: a number as it is typed (spaces and brackets of a dictated number,
+# a country code and dashes between groups are also taken, and dropped), or empty where the
+# phone is optional.
+PHONE_PATTERN = rf"^$|{MOBILE.pattern}|^{re.sub(r'[?]P<[a-z0-9]+>', '', _LANDLINE)}({_EXT})?$"
+PHONE_MAX = 20
+PHONE_MESSAGE = _(
+    "电话号码格式不正确：手机号为11位（1开头），固话为区号加7-8位号码（010、02x为8位）"
+)
 _COUNTRY = re.compile(r"^(?:\+|00)86-?")
+
+
+def _regrouped(phone: str) -> str:
+    """A number said in groups with dashes (138-0013-8000, 010-6472-1234, 6472-1234-12) as
+    one: a dash stays only after an area code and before an extension, where one fits."""
+    parts = phone.split("-")
+    if len(parts) < 3 or not all(part.isdigit() for part in parts):
+        return phone  # one dash is an area code's or an extension's, as it was typed
+    first, middle, last = parts[0], "".join(parts[1:-1]), parts[-1]
+    for said in (
+        f"{first}{middle}{last}",
+        f"{first}-{middle}{last}",
+        f"{first}-{middle}-{last}",
+        f"{first}{middle}-{last}",
+    ):
+        if MOBILE.match(said) or LANDLINE.match(said):
+            return said
+    return phone
 
 
 def normalize_phone(value: str) -> str:
     """The one stored form of a dictated number, or ValidationError; "" stays "".
 
     A number is stored one way however it was said, so that search and the caller's
-    history find it: no spaces, brackets or country code (+86, 0086); a landline always
-    with its area code and no dash after it (010-6472 1234 and 64721234 are 01064721234);
-    an extension keeps its dash (01064721234-12, also from 转12 or 分机12).
+    history find it: no spaces, brackets, group dashes or country code (+86, 0086); a
+    landline always with its area code and no dash after it (010-6472 1234, 010-6472-1234
+    and 64721234 are 01064721234); an extension keeps its dash (01064721234-12, also from
+    转12 or 分机12).
     """
-    phone = re.sub(r"[\s()（）]", "", value or "")
+    phone = re.sub(r"[\s()]", "", unicodedata.normalize("NFKC", value or ""))
     country = _COUNTRY.match(phone)
     if country:  # +86 138…, +86 10 6472 1234: the area code then loses its leading 0
         rest = phone[country.end() :]
-        phone = rest if MOBILE.match(rest) or rest.startswith("0") else "0" + rest
+        phone = rest if MOBILE.match(_regrouped(rest)) or rest.startswith("0") else "0" + rest
+    phone = _regrouped(phone)
     if not phone or MOBILE.match(phone):
         return phone
     landline = LANDLINE.match(phone)
     if not landline:
         raise ValidationError(PHONE_MESSAGE, code="phone")
-    area = (landline["area"] or LOCAL_AREA_CODE).rstrip("-")
+    area = landline["big"] or landline["small"] or LOCAL_AREA_CODE
+    line = landline["line8"] or landline["line7"] or landline["local"]
     extension = landline["ext"] or ""
-    return area + landline["line"] + ("-" + extension.lstrip("-转分机") if extension else "")
+    return area + line + ("-" + extension.lstrip("-转分机") if extension else "")
 
 
 def phone_forms(typed: str) -> list[str]:
