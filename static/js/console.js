@@ -19,10 +19,11 @@
   var repeats = document.getElementById("repeats");
 
   function applyFilter() {
-    var q = filter.value.trim().toLowerCase();
+    // NFKC and no spaces: ｄｉａｎ ｔｉ is dianti, 电梯 故障 the name 电梯故障
+    var q = filter.value.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
     var first = null;
     Array.prototype.forEach.call(select.options, function (opt) {
-      var hit = !q || opt.dataset.search.toLowerCase().indexOf(q) !== -1;
+      var hit = !q || opt.dataset.search.replace(/\s+/g, "").toLowerCase().indexOf(q) !== -1;
       opt.hidden = !hit;
       if (hit && !first) first = opt;
     });
@@ -110,8 +111,10 @@
     history.appendChild(hint);
   }
   function showHistory() {
-    var number = digits(phone.value);
-    if (number.length < 7) {
+    // Sent as typed: the API reads an extension (转12, -12) and groups as intake stores
+    // them; the digits alone would make 010-64721234转12 another, unknown number.
+    var number = phone.value.trim();
+    if (digits(number).length < 7) {
       // Emptied or cut short: the previous caller's tickets must not stay on screen.
       clearTimeout(historyTimer);
       if (lastPhone) clearHistory();
@@ -123,7 +126,7 @@
     clearTimeout(historyTimer);
     historyTimer = setTimeout(function () {
       historyOf(number).then(function (rows) {
-        if (digits(phone.value) !== number) return;
+        if (phone.value.trim() !== number) return;
         history.innerHTML = "";
         if (!rows.length) {
           var none = document.createElement("li");

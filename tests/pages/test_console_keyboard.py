@@ -127,3 +127,13 @@ def test_one_key_merges_into_the_callers_open_ticket(console, staff):
     page.wait_for_selector(".messages")
     repeat = Ticket.objects.get(content="物业还是不作为")
     assert repeat.status == Status.MERGED and repeat.master_id == earlier.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_history_of_a_number_with_an_extension(console, staff):
+    """Found by an audit: the page sent the digits alone (0106472123412), an unknown
+    number, so the history went blank as soon as an extension was typed."""
+    page = console
+    earlier = _earlier(staff, "01064721234-12")  # as intake stores 010-6472 1234转12
+    page.locator("#id_caller_phone").type("010-6472 1234转12")
+    page.wait_for_selector(f"#caller-history:has-text('{earlier.number}')")

@@ -315,7 +315,20 @@ def test_a_street_finds_only_its_tickets_and_never_by_caller(staff, api, tickets
 
 
 @pytest.mark.parametrize(
-    "typed", ["13811112222", "138 1111 2222", "010-6472 1234", "138****2222", "噪音 13811112222"]
+    "typed",
+    [
+        "13811112222",
+        "138 1111 2222",
+        "010-6472 1234",
+        "138****2222",
+        "噪音 13811112222",
+        # found by an audit: these listed nothing, read as "no such ticket"
+        "+86 138 1111 2222",
+        "8613811112222",
+        "64721234",
+        "138 **** 2222",
+        "尾号2222",
+    ],
 )
 def test_a_unit_searching_by_phone_is_told_phones_are_the_centres(staff, api, client, typed):
     """Found by an audit: a street pasting the caller's (or its masked) number got "no
@@ -375,7 +388,7 @@ def test_the_centre_finds_a_masked_phone_pasted_back(staff, api, tickets):
     """A phone as texts and unit pages show it (139****5678), pasted by an operator, found
     nothing: it is the first three and the last four of a whole phone."""
     client = api(staff.dispatcher)
-    for typed in ["139****5678", "手机号139****5678", "１３９＊＊＊＊５６７８"]:
+    for typed in ["139****5678", "手机号139****5678", "１３９＊＊＊＊５６７８", "139 **** 5678"]:
         assert _numbers(client, q=typed) == _n(tickets, "leak"), typed
     assert _numbers(client, q="138****5678") == []  # the same last four, another phone
     assert _numbers(client, q="139****5678 漏水") == _n(tickets, "leak")
@@ -391,6 +404,7 @@ def test_a_callers_name_is_found_by_its_beginning(staff, api, tickets):
     surname = _logged(client, tickets, caller_name="司马相如")["number"]
     assert _numbers(client, q="阿依古丽") == [long_name]
     assert _numbers(client, q="阿依古丽•买") == [long_name]  # another dot, part of the rest
+    assert _numbers(client, q="阿依古丽.买买提") == [long_name]  # the dot a keyboard has
     assert _numbers(client, q="司马") == [surname]
     assert _numbers(client, q="王建") == _n(tickets, "noise")
     assert _numbers(client, q="相如") == []  # a beginning, not any part

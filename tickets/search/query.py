@@ -13,7 +13,7 @@ from hotline.validation import MOBILE, normalize_phone
 # ASCII digits only: "٣٤٥٦" is no phone's last four (NFKC already made "３" a 3).
 _DIGITS = re.compile(r"^\+?[0-9\- ]+$")
 # The middle dots a transliterated name is written with (阿依古丽·买买提, •, ・, ‧).
-NAME_DOTS = "·•・‧"
+NAME_DOTS = "·•・‧∙⋅."  # the last three typed for want of the first
 # A caller's name as the centre types it: Han characters (any plane), with a middle dot.
 _NAME = re.compile(rf"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f{NAME_DOTS}]{{2,20}}$")
 # A ticket's number read out in groups (261206 00327): YYMMDD and the day's serial.
@@ -99,8 +99,10 @@ def _phone_with_extension(part):
     return stored if "-" in stored else None
 
 
-# A phone as a unit sees it masked (138****2222), pasted back into the search box.
-_MASKED_PHONE = re.compile(r"[0-9]{3}\*{4}[0-9]{4}")
+# A phone as a unit sees it masked (138****2222), pasted back into the search box, maybe
+# typed in groups (138 **** 2222, 138-****-2222).
+_MASKED_PHONE = re.compile(r"[0-9]{3}[\s-]*\*{4}[\s-]*[0-9]{4}")
+_LAST_FOUR_SAID = re.compile(r"尾号[:：]?\s*[0-9]{4}")
 
 
 def name_forms(name: str) -> list[str]:
@@ -114,10 +116,16 @@ def name_forms(name: str) -> list[str]:
 def names_a_phone(text: str) -> bool:
     """The query holds a caller's phone, whole or masked: what only the centre may search
     by (a ticket's number is never one: it starts with the year, 2x)."""
-    if _MASKED_PHONE.search(unicodedata.normalize("NFKC", text or "")):
+    text = unicodedata.normalize("NFKC", text or "")
+    if _MASKED_PHONE.search(text) or _LAST_FOUR_SAID.search(text):
         return True
     phones = (n for n in parse(text).numbers if n.replace("-", "").isdigit())
-    return any(MOBILE.match(n) or (n[:1] == "0" and _is_whole_phone(n)) for n in phones)
+    # 8613912345678 and a local 64721234 too: whatever the phone rule takes
+    return any(
+        not (_TICKET_NUMBER.match(n) and n[0] not in "01")  # numbers begin with the year
+        and _is_whole_phone(n, typed_apart=True)
+        for n in phones
+    )
 
 
 def parse(text: str) -> Query:
@@ -126,6 +134,7 @@ def parse(text: str) -> Query:
     combine)."""
     # NFKC: what a Chinese input method types full width (１３８, （010）, ，) is ASCII
     text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_QUERY]
+    text = _MASKED_PHONE.sub(lambda m: re.sub(r"[\s-]", "", m.group()), text)
     text = _NUMBER_SUFFIX.sub(" ", _NUMBER_LABEL.sub(" ", _EXTENSION_WORD.sub("-", text)))
     query = Query()
     parts = [p.strip("+") for p in re.sub(r"[,()]", " ", text).split()]
