@@ -2,15 +2,26 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import workdays
+from . import pinyin, workdays
 from .models import Category, Unit, User, WorkDay
 
 
+class SpelledFromName(admin.ModelAdmin):
+    """Pickers match a name's pinyin (hotline.pinyin): written from the name on every save,
+    so a unit added or renamed here is found by it at once, never by a stale one."""
+
+    readonly_fields = ["pinyin", "spelling"]
+
+    def save_model(self, request, obj, form, change):
+        obj.pinyin, obj.spelling = pinyin.initials(obj.name)[:60], pinyin.spelling(obj.name)
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SpelledFromName):
     list_display = ["code", "name", "type", "parent", "dept_kind", "population", "active"]
     list_filter = ["type", "active", "dept_kind"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "pinyin", "spelling"]
     raw_id_fields = ["parent", "district"]
 
 
@@ -25,7 +36,7 @@ class StaffAdmin(UserAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SpelledFromName):
     list_display = ["code", "path", "level", "default_urgency", "duty_unit", "duty_dept_kind"]
     list_filter = ["level", "default_urgency"]
     search_fields = ["code", "name", "path", "pinyin", "spelling"]

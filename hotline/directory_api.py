@@ -1,6 +1,7 @@
 """Read-only API of the directory: units and the category taxonomy, each keyed by `code`."""
 
 import re
+import unicodedata
 
 import django_filters
 from django.db.models import Q
@@ -121,12 +122,12 @@ class CategoryFilter(StrictFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(path__icontains=value)
-            | Q(pinyin__istartswith=value)
-            | Q(spelling__startswith=re.sub(r"\s+", "", value).lower())  # diantiguzhang
-        )
+        match = Q(name__icontains=value) | Q(path__icontains=value)
+        match |= Q(pinyin__istartswith=value)
+        letters = re.sub(r"[\s'’]+", "", unicodedata.normalize("NFKC", value)).lower()
+        if letters:  # anywhere in the name, as its characters are: zaoyin finds 广场舞噪音
+            match |= Q(spelling__contains=letters)
+        return queryset.filter(match)
 
 
 @extend_schema_view(get=extend_schema(responses=list_responses(CategorySerializer)))

@@ -4,7 +4,17 @@ station picker reads both."""
 
 import re
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict
+
+# Beijing's place names as they are read, where pypinyin's everyday reading differs (found
+# by an audit: 长辛店 was zhangxindian, 朝阳门 zhaoyangmen). Set once for the process.
+load_single_dict({ord("长"): "cháng,zhǎng"})  # 长安, 长辛店, 长阳, 长沟, 长椿街
+load_phrases_dict(
+    {
+        "朝阳": [["cháo"], ["yáng"]],  # the district and 朝阳门, not the morning sun
+        "长子营": [["cháng"], ["zǐ"], ["yíng"]],
+    }
+)
 
 
 def initials(text: str) -> str:

@@ -4,6 +4,7 @@ first)."""
 
 import re
 import time
+import unicodedata
 
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat
@@ -68,7 +69,9 @@ _OFFICE = re.compile(r"(?<=街道|地区)办(事处)?$|(?<=[乡镇])(人民)?政
 def _forms(text):
     """What a typed text may stand for: itself and its abbreviations written out, as
     (names, letters); letters are read as pinyin initials and as a spelling."""
-    text = _OFFICE.sub("", re.sub(r"\s+", "", text)) or text
+    # NFKC: full-width ＳＡＮＬＩＴＵＮ; apostrophes part pinyin syllables (chang'an)
+    text = re.sub(r"[\s'’]+", "", unicodedata.normalize("NFKC", text))
+    text = _OFFICE.sub("", text) or text
     names = list(dict.fromkeys([text, _expand_name(text)]))
     low = text.lower()
     initials = (

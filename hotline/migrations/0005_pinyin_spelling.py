@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 def spell(apps, schema_editor):
-    """Units and categories already seeded get their spelling (a few thousand rows)."""
-    from hotline.pinyin import spelling
+    """Units and categories already seeded get their spelling, and initials read as place
+    names are (长辛店 cxd, no longer zxd): a few thousand rows."""
+    from hotline.pinyin import initials, spelling
 
     for name in ("Unit", "Category"):
         model = apps.get_model("hotline", name)
         rows = list(model.objects.only("pk", "name"))
         for row in rows:
-            row.spelling = spelling(row.name)
-        model.objects.bulk_update(rows, ["spelling"], batch_size=1000)
+            row.pinyin, row.spelling = initials(row.name)[:60], spelling(row.name)
+        model.objects.bulk_update(rows, ["pinyin", "spelling"], batch_size=1000)
 
 
 class Migration(migrations.Migration):

@@ -82,6 +82,8 @@ def test_the_endpoint_runs_fixed_queries_whatever_is_typed(staff, api):
         ("san li tun", "110105004"),
         ("sanlitunjiedao", "110105004"),
         ("chaoyangsanlitun", "110105004"),  # a district spelled first, then the street
+        ("ＳＡＮＬＩＴＵＮ", "110105004"),  # full width
+        ("san'li'tun", "110105004"),  # syllables parted as pinyin writes them
     ],
 )
 def test_a_units_whole_pinyin_finds_it(staff, api, q, first):
@@ -92,3 +94,27 @@ def test_a_departments_spelling_after_its_district_or_the_city(staff, api):
     client = api(staff.dispatcher)
     assert "C-GAS" in _codes(client, "ranqi")[:3]  # 北京市 + 燃气集团…
     assert "110105-CGZF" in _codes(client, "chaoyangquchengshi", page_size=50)
+
+
+@pytest.mark.parametrize(
+    "q, code",
+    [
+        ("changxindian", "110106011"),  # 长辛店, read as the place is (was zhangxindian)
+        ("cxd", "110106011"),
+        ("chaoyangmen", "110101007"),  # 朝阳门 (was zhaoyangmen)
+        ("cymjd", "110101007"),
+    ],
+)
+def test_place_names_are_spelled_as_they_are_read(staff, api, q, code):
+    assert _codes(api(staff.dispatcher), q)[:1] == [code]
+
+
+@pytest.mark.django_db
+def test_a_unit_added_in_the_admin_is_found_by_its_pinyin(admin_client, staff, api):
+    resp = admin_client.post(
+        "/admin/hotline/unit/add/",
+        {"code": "T-JRJ", "name": "长安金融局", "type": "department", "active": "on"},
+    )
+    assert resp.status_code == 302, resp.content
+    assert _codes(api(staff.dispatcher), "changanjinrong")[:1] == ["T-JRJ"]
+    assert _codes(api(staff.dispatcher), "cajrj")[:1] == ["T-JRJ"]

@@ -60,6 +60,11 @@ def test_categories_leaf_and_search_by_name_or_pinyin(staff, api):
     assert "CX.WY.DT" in [c["code"] for c in by_pinyin["results"]]
     by_spelling = client.get("/api/v1/categories/", {"q": "Dianti Guzhang", "leaf": "true"})
     assert [c["code"] for c in by_spelling.json()["results"]] == ["CX.WY.DT"]
+    # anywhere in a name, full width too, as the console's filter reads it
+    for typed in ["zaoyin", "ｚａｏｙｉｎ"]:
+        found = client.get("/api/v1/categories/", {"q": typed, "leaf": "true"}).json()
+        assert found["count"] >= 2, typed
+        assert all("噪音" in c["name"] for c in found["results"]), typed
     parents = client.get("/api/v1/categories/", {"leaf": "false", "level": 1}).json()
     assert parents["count"] > 0 and not any(c["leaf"] for c in parents["results"])
 
