@@ -219,6 +219,11 @@ def resolve_place(address: str) -> Place:
         # a name under several streets counts when the district named leaves one of them
         if len({street_id for street_id, *_rest in inside}) == 1:
             return _one_place(inside)
+    in_districts = {hit[1] for _s, inside in places for hit in inside}
+    if district_id is None and len(in_districts) == 1:
+        # a place under several streets of one district (望京西园: 望京's and 东湖's) still
+        # names the district: the operator then picks the street among its own
+        return Place(in_districts.pop())
     if streets:  # only a road's name: the street it is named after, when nothing better
         street_id, street_district = streets[0][2:4]
         return Place(district_id or street_district, street_id, via="road")

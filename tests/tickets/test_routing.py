@@ -292,3 +292,37 @@ def test_intake_keeps_the_community_the_address_names(flow):
 )
 def test_road_institution_and_common_words_name_no_place(address, expected):
     assert _place(address) == expected
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_place_under_streets_of_one_district_still_names_it():
+    """Found by an audit: 望京西园 (communities in 望京 and 东湖, both 朝阳's) gave no
+    district at all, so no suggestion and no street list to pick from."""
+    assert _codes("望京西园") == ("110105", None)
+
+
+@pytest.mark.usefixtures("directory")
+def test_intake_given_a_district_still_reads_the_street_from_the_address(staff):
+    """Found by an audit: a district code in the body stopped the address being read, and
+    the ticket went to the district government (兜底) instead of 劲松街道."""
+    from tickets import actions
+
+    chaoyang = Unit.objects.get(code="110105")
+
+    def logged(address, district):
+        ticket, _ = actions.create_ticket(
+            actor=staff.operator,
+            kind="complaint",
+            category=leaf(),
+            content="路灯不亮",
+            caller_phone="13812345678",
+            address=address,
+            district=district,
+        )
+        return ticket
+
+    ticket = logged("朝阳区劲松", chaoyang)
+    assert (ticket.district.code, ticket.street.code) == ("110105", _street("朝阳区", "劲松"))
+    # a street the address names in another district is not taken
+    other = logged("东城区景山街道", chaoyang)
+    assert (other.district.code, other.street_id) == ("110105", None)

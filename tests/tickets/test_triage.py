@@ -106,6 +106,31 @@ def test_no_merge_into_a_master_that_points_elsewhere(flow, staff):
     assert refused.value.status == 409
 
 
+def test_no_complaint_merged_into_an_enquiry(flow, staff):
+    """Found by an audit: the complaint became "merged" into an enquiry, which is answered
+    and never dispatched, so no one ever handled it."""
+    enquiry = flow.new(kind="enquiry")
+    complaint = flow.new()
+    with pytest.raises(Refused) as refused:
+        actions.merge_ticket(actor=staff.operator, ticket=complaint, into=enquiry.number)
+    assert refused.value.status == 409
+    assert Ticket.objects.get(pk=complaint.pk).status == Status.NEW
+    again = flow.new(kind="enquiry")  # an enquiry asked twice is still one
+    assert actions.merge_ticket(actor=staff.operator, ticket=again, into=enquiry).master == enquiry
+
+
+def test_no_master_with_repeats_merged_away(flow, staff):
+    """Found by an audit: its repeats kept pointing at a ticket merged away, and the new
+    master listed only it."""
+    master, repeat, later = flow.new(), flow.new(), flow.new()
+    actions.merge_ticket(actor=staff.operator, ticket=repeat, into=master)
+    with pytest.raises(Refused) as refused:
+        actions.merge_ticket(actor=staff.operator, ticket=master, into=later)
+    assert refused.value.status == 409
+    assert Ticket.objects.get(pk=master.pk).status == Status.NEW
+    actions.merge_ticket(actor=staff.operator, ticket=later, into=master)  # the other way
+
+
 def test_merge_into_an_unknown_number(flow, staff):
     with pytest.raises(ValidationError) as error:
         actions.merge_ticket(actor=staff.operator, ticket=flow.new(), into="99999999999")

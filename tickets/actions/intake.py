@@ -12,6 +12,7 @@ from ..announce import announce
 from ..guards import Refused, intake_refusal
 from ..lifecycle import OPEN_STATES
 from ..models import (
+    Kind,
     Status,
     Ticket,
 )
@@ -47,6 +48,13 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
         fields["district_id"], fields["street_id"] = place.district_id, place.street_id
         if not fields.get("community"):
             fields["community_id"] = place.community_id
+    elif fields.get("district") and not fields.get("street"):
+        # the district given, the street still read from the address when it lies there
+        place = routing.resolve_place(fields.get("address", ""))
+        if place.street_id and place.district_id == fields["district"].pk:
+            fields["street_id"] = place.street_id
+            if not fields.get("community"):
+                fields["community_id"] = place.community_id
     elif fields.get("street") and not fields.get("district"):
         fields["district"] = fields["street"].district
     fields.setdefault("received_at", now)
@@ -118,6 +126,13 @@ def merge_ticket(*, actor, ticket, into, now=None) -> Ticket:
         )
     if master.master_id:
         raise Refused(409, _("主工单本身已并入其他工单"))
+    # Found by an audit: either left a ticket that no one would handle (SPEC §4: only the
+    # master is handled): an enquiry is answered, never dispatched, and a master's repeats
+    # would point at a ticket merged away.
+    if master.kind == Kind.ENQUIRY and ticket.kind != Kind.ENQUIRY:
+        raise Refused(409, _("主工单是咨询，不会派单办理：只有咨询可以并入咨询"))
+    if Ticket.objects.filter(master=ticket).exists():
+        raise Refused(409, _("已有重复件并入本工单：请把其他工单并入本工单，而不是反过来"))
     ticket.status, ticket.master = Status.MERGED, master
     ticket.save(update_fields=["status", "master"])
     _event(ticket, "merged", actor, now, into=master.number)
