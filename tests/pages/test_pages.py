@@ -102,6 +102,31 @@ def test_console_category_filter_reads_initials_and_whole_pinyin(as_user, staff)
     assert " dtgz " in option and " diantiguzhang " in option, option
 
 
+def test_the_console_form_sent_twice_is_one_ticket(as_user, staff):
+    """Found by an audit: Ctrl+Enter pressed twice logged two tickets."""
+    client = as_user(staff.operator)
+    page = client.get(reverse("console")).content.decode()
+    submission = page.split('name="submission" value="', 1)[1].split('"', 1)[0]
+    assert submission.startswith("console-")
+    body = {
+        "caller_phone": "13900002222",
+        "address": ADDRESS,
+        "category": leaf().code,
+        "kind": "complaint",
+        "content": "楼道灯坏了",
+        "submission": submission,
+    }
+    first, again = client.post(reverse("console"), body), client.post(reverse("console"), body)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Ticket.objects.filter(caller_phone="13900002222").count() == 1
+    # a form shown again is another call
+    fresh = client.get(reverse("console")).content.decode()
+    assert submission not in fresh
+    client.post(reverse("console"), body | {"submission": ""})
+    assert Ticket.objects.filter(caller_phone="13900002222").count() == 2
+
+
 def test_console_shows_action_error_beside_its_field(as_user, staff):
     cat = leaf()
     page = as_user(staff.operator).post(

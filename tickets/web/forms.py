@@ -4,6 +4,8 @@ Each step form turns its cleaned data into the keyword arguments of the step's a
 (`kwargs()`); the action itself validates and decides.
 """
 
+import uuid
+
 from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,15 @@ class IntakeForm(forms.Form):
     )
     content = _text(_("主要内容"), rows=4, max_length=rules.CONTENT_MAX)
     attachments = EvidenceField()
+    # One per form shown (kept when the form comes back with an error): the form sent
+    # twice (Ctrl+Enter pressed twice, a resubmitted page) is one ticket, as a retried
+    # API call with its Idempotency-Key is.
+    submission = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput,
+        initial=lambda: f"console-{uuid.uuid4().hex}",
+    )
 
     def clean_caller_phone(self):
         return rules.normalize_phone(self.cleaned_data["caller_phone"])
@@ -76,6 +87,7 @@ class IntakeForm(forms.Form):
     def ticket_fields(self):
         data = dict(self.cleaned_data)
         data.pop("attachments", None)  # added after the ticket exists (views.console)
+        data["idempotency_key"] = data.pop("submission") or None
         if data["urgency"] is None:
             data.pop("urgency")
         data["channel"] = "phone"

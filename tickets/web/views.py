@@ -133,13 +133,14 @@ def console(request):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the ticket and the caller's photos, or neither
-                ticket, _created = actions.create_ticket(actor=user, **form.ticket_fields())
-                attachment_actions.upload_all(
-                    actor=user,
-                    ticket=ticket,
-                    uploads=form.cleaned_data["attachments"],
-                    step="intake",
-                )
+                ticket, created = actions.create_ticket(actor=user, **form.ticket_fields())
+                if created:  # the form sent again: its photos are on the first ticket
+                    attachment_actions.upload_all(
+                        actor=user,
+                        ticket=ticket,
+                        uploads=form.cleaned_data["attachments"],
+                        step="intake",
+                    )
         except ValidationError as exc:
             _attach(form, exc)
         except guards.Refused as exc:
