@@ -36,7 +36,8 @@ def _type_unit(form, name=None, text="三里屯街道"):
     box = form.locator(f"#{name}" if name else "input[role=combobox]").first
     box.fill("")
     box.press_sequentially(text)
-    expect(form.locator("ul.suggestions li", has_text=SANLITUN)).to_be_visible()
+    # each key asks the units API: on a loaded CI machine five answers took over 5 s
+    expect(form.locator("ul.suggestions li", has_text=SANLITUN)).to_be_visible(timeout=15_000)
     return box
 
 
