@@ -13,7 +13,7 @@ class SpelledFromName(admin.ModelAdmin):
     readonly_fields = ["pinyin", "spelling"]
 
     def save_model(self, request, obj, form, change):
-        obj.pinyin, obj.spelling = pinyin.initials(obj.name)[:60], pinyin.spelling(obj.name)
+        obj.pinyin, obj.spelling = pinyin.initials(obj.name), pinyin.spelling(obj.name)
         super().save_model(request, obj, form, change)
 
 

@@ -17,8 +17,11 @@ load_phrases_dict(
 )
 
 
+INITIALS_LENGTH = 60  # Unit.pinyin and Category.pinyin; pickers match initials from the start
+
+
 def initials(text: str) -> str:
-    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()[:INITIALS_LENGTH]
 
 
 def spelling(text: str) -> str:

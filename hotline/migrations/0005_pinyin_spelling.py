@@ -13,7 +13,7 @@ def spell(apps, schema_editor):
         model = apps.get_model("hotline", name)
         rows = list(model.objects.only("pk", "name"))
         for row in rows:
-            row.pinyin, row.spelling = initials(row.name)[:60], spelling(row.name)
+            row.pinyin, row.spelling = initials(row.name), spelling(row.name)
         model.objects.bulk_update(rows, ["pinyin", "spelling"], batch_size=1000)
 
 

@@ -118,3 +118,13 @@ def test_a_unit_added_in_the_admin_is_found_by_its_pinyin(admin_client, staff, a
     assert resp.status_code == 302, resp.content
     assert _codes(api(staff.dispatcher), "changanjinrong")[:1] == ["T-JRJ"]
     assert _codes(api(staff.dispatcher), "cajrj")[:1] == ["T-JRJ"]
+
+
+def test_initials_are_cut_to_what_the_field_holds():
+    """One cut for the seed, the admin and migration 0005 alike (Unit.pinyin holds 60)."""
+    from hotline import pinyin
+    from hotline.models import Category, Unit
+
+    assert pinyin.initials("北京市朝阳区" * 20) == "bjscyq" * 10
+    assert Unit._meta.get_field("pinyin").max_length == pinyin.INITIALS_LENGTH
+    assert Category._meta.get_field("pinyin").max_length == pinyin.INITIALS_LENGTH
