@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from hotline.models import Unit, UnitType
 from hotline.roles import unit_refusal
+from hotline.validation import phone_forms
 
 from .lifecycle import OPEN_STATES
 from .models import Participation, ReviewRequest, Status, Ticket
@@ -299,14 +300,26 @@ def callback_queue_page(user, now=None, limit=50) -> QuerySet:
     return callback_queue(user, now).filter(pk__in=ids)[:limit]
 
 
+def caller_phone_is(typed: str) -> Q:
+    """The tickets of the phone typed, in any stored form; a landline's main line also finds
+    its extensions' tickets (01064721234-12), as one office's callers share it."""
+    forms = phone_forms(typed)
+    match = Q(caller_phone__in=forms)
+    for form in forms:
+        if form.startswith("0") and "-" not in form:
+            match |= Q(caller_phone__startswith=f"{form}-")
+    return match
+
+
 def likely_repeats(
     *, user, phone="", street=None, category=None, exclude_id=None, now=None, days=30
 ) -> QuerySet:
-    """Open tickets from the last `days` with the same phone, or same street and category."""
+    """Open tickets from the last `days` with the same phone (a main line's with its
+    extensions', as the caller history shows them), or the same street and category."""
     now = now or timezone.now()
     match = Q()
     if phone:
-        match |= Q(caller_phone=phone)
+        match |= caller_phone_is(phone)
     if street is not None and category is not None:
         match |= Q(street=street, category=category)
     if not match:

@@ -148,6 +148,14 @@ class TestLikelyRepeats:
         flow.new(caller_phone="13900000002", address="北京市海淀区八里庄")
         assert self._repeats(flow, phone="13900000001") == [first]
 
+    def test_a_main_line_lists_its_extensions_open_tickets(self, flow):
+        # stored as intake's phone rule writes 010-64721234转12
+        extension = flow.new(caller_phone="01064721234-12", address="北京市西城区某胡同")
+        flow.new(caller_phone="01064721299", address="北京市西城区某胡同")  # another line
+        assert self._repeats(flow, phone="01064721234") == [extension]
+        assert self._repeats(flow, phone="01064721234-12") == [extension]
+        assert self._repeats(flow, phone="01064721234-13") == []  # another extension
+
     def test_same_street_and_category(self, flow):
         lift, lamp = leaf("CX.WY.DT"), leaf("CX.WJ.SD")
         first = flow.new(category=lift, caller_phone="13900000003")

@@ -9,11 +9,10 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from hotline.textsearch import text_search_condition
-from hotline.validation import phone_forms
 
 from ..lifecycle import OPEN_STATES
 from ..models import Participation, PhoneMainLine, Ticket
-from ..selectors import arms_unit, list_tickets, sees_unmasked_caller
+from ..selectors import arms_unit, caller_phone_is, list_tickets, sees_unmasked_caller
 from .query import Query, name_forms, parse
 
 RAW_FIELDS = ["address", "content"]
@@ -28,17 +27,6 @@ def _words(words: list[str], lexeme: str | None = None) -> Q:
     return text_search_condition(
         " ".join(words), model=Ticket, raw_fields=RAW_FIELDS, lexeme=lexeme
     )
-
-
-def caller_phone_is(typed: str) -> Q:
-    """The tickets of the phone typed, in any stored form; a landline's main line also finds
-    its extensions' tickets (01064721234-12), as one office's callers share it."""
-    forms = phone_forms(typed)
-    match = Q(caller_phone__in=forms)
-    for form in forms:
-        if form.startswith("0") and "-" not in form:
-            match |= Q(caller_phone__startswith=f"{form}-")
-    return match
 
 
 def _phone_ends_with(last_four: str) -> Q:
