@@ -183,24 +183,35 @@ def test_which_orders_are_newest_first_and_how_far_the_next_window_reaches():
 
 
 @pytest.mark.django_db(transaction=True)  # CREATE INDEX CONCURRENTLY: outside a transaction
-def test_the_recent_index_moves_on_once_it_reaches_back_too_far():
+def test_each_recent_index_moves_on_once_it_reaches_back_too_far():
     from django.db import connection
 
     from tickets.search import recent_index
 
     if connection.vendor != "postgresql":
-        assert recent_index.refresh() is None  # SQLite has no such index
+        assert recent_index.refresh() == []  # SQLite has no such index
         return
     now = timezone.now()
-    recent_index.refresh(now=now)  # the migration's, or one built now
-    (first,) = recent_index.recent_indexes().values()
-    assert recent_index.refresh(now=now + timedelta(days=10)) is None  # still fresh
-    later = now + timedelta(days=recent_index.STALE_DAYS)
+    recent_index.refresh(now=now)  # the migration's, or ones built now
+    first = recent_index.recent_indexes()
+    assert sorted(name[:-8] for name in first) == sorted(recent_index.TIERS)  # one a tier
+    assert recent_index.refresh(now=now + timedelta(days=3)) == []  # all still fresh
+    week, months = "ticket_search_week_", "ticket_search_recent_"
+    horizon, stale = recent_index.TIERS[week]
+    later = now + timedelta(days=stale)  # the week's now reaches back too far, the months' not
     built = recent_index.refresh(now=later)
-    assert built and recent_index.recent_indexes() == {
-        built: timezone.localdate(later) - timedelta(days=recent_index.HORIZON_DAYS)
+    assert built == [f"{week}{timezone.localdate(later) - timedelta(days=horizon):%Y%m%d}"]
+    assert recent_index.recent_indexes(prefix=months) == {
+        name: day for name, day in first.items() if name.startswith(months)
     }
-    assert first < recent_index.recent_indexes()[built]
+    assert list(recent_index.recent_indexes(prefix=week)) == built
+    horizon, stale = recent_index.TIERS[months]
+    later = now + timedelta(days=stale)
+    built = recent_index.refresh(now=later)
+    assert f"{months}{timezone.localdate(later) - timedelta(days=horizon):%Y%m%d}" in built
+    assert len(recent_index.recent_indexes()) == 2
+    recent_index.refresh(now=now)  # what later tests find: fresh, not in the future
+    assert len(recent_index.recent_indexes()) == 2
 
 
 def test_a_page_of_known_hits_is_read_by_key_alone(staff, aged, django_assert_num_queries):
