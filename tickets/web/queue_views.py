@@ -23,11 +23,20 @@ from .forms import REVIEW_STEPS, step_form
 # --- Dispatcher -----------------------------------------------------------------------------
 
 
+# What a queue row shows, and what its suggested unit and the dispatch step's guard read:
+# a whole ticket and its four units' every field cost more to build than the row to show.
+DISPATCH_ROW = (
+    *("number", "urgency", "received_at", "kind", "status", "address"),
+    *("category__name", "category__duty_unit__code", "category__duty_unit__name"),
+    *("street__code", "street__name", "district__code", "district__name"),
+)
+
+
 @roles(Role.DISPATCHER, Role.OPERATOR, Role.ADMIN)
 def dispatch_queue(request):
     user = request.user
     rows = []
-    for ticket in selectors.dispatch_queue(user)[:LIST_LIMIT]:
+    for ticket in selectors.dispatch_queue(user).only(*DISPATCH_ROW)[:LIST_LIMIT]:
         suggested = routing.suggest_unit(ticket)
         # The refusal of "dispatch" needs no query: state, role and the centre relation.
         can = guards.refusal("dispatch", ticket, user) is None
@@ -96,6 +105,17 @@ def callbacks(request):
 # --- Reviewer queue -------------------------------------------------------------------------
 
 
+# What a review row shows, and what a return's suggested unit is read from (routing):
+# up to 200 rows a page, and a whole ticket's ~40 fields made each row's objects cost more
+# to build than the template to show them.
+REVIEW_ROW = (
+    *("kind", "unit__name", "requested_at", "reason", "days"),
+    *("ticket__number", "ticket__kind", "ticket__street", "ticket__district"),
+    *("ticket__lead_unit", "ticket__category__name", "ticket__category__duty_unit"),
+    "ticket__category__duty_dept_kind",
+)
+
+
 @roles(Role.REVIEWER, Role.DISPATCHER, Role.ADMIN)
 def reviews(request):
     user = request.user
@@ -110,9 +130,9 @@ def reviews(request):
                 "label": label,
                 "step": step,
                 "can_decide": user.role in STEPS[step].roles,
-                "requests": selectors.pending_reviews(user, kind).select_related(
-                    "ticket__category"
-                )[:LIST_LIMIT],
+                "requests": selectors.pending_reviews(user, kind)
+                .select_related("ticket__category")
+                .only(*REVIEW_ROW)[:LIST_LIMIT],
             }
         )
     returns = next(s for s in sections if s["kind"] == ReviewRequest.Kind.RETURN)
