@@ -81,6 +81,11 @@ def test_idempotency_key_returns_the_first_ticket(staff, api):
     assert Ticket.objects.filter(idempotency_key="call-20261121-0001").count() == 1
     other = client.post("/api/v1/tickets/", BODY, format="json")
     assert other.status_code == 201 and other.json()["number"] != first.json()["number"]
+    changed = client.post(
+        "/api/v1/tickets/", {**BODY, "content": "另一通来电"}, format="json", **headers
+    )
+    assert changed.status_code == 422 and first.json()["number"] in changed.json()["detail"]
+    assert Ticket.objects.filter(idempotency_key="call-20261121-0001").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.db import connection
 
 from hotline.models import Category, Unit
 from tests.conftest import leaf
-from tickets import actions
+from tickets import actions, guards
 from tickets.models import DailyCounter, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -93,12 +93,26 @@ def test_intake_writes_one_created_event(flow):
     assert ticket.status == "new" and ticket.created_by == flow.staff.operator
 
 
+def test_a_used_key_with_another_request_is_a_422_and_creates_nothing(staff):
+    """Answered with the first ticket, another call's content would be lost."""
+    fields = dict(channel="api", kind="help", category=leaf(), content="路灯不亮")
+    first, _ = actions.create_ticket(actor=staff.operator, idempotency_key="k-2", **fields)
+    for changed in [{"content": "楼道漏水"}, {"caller_phone": "13800000000"}]:
+        with pytest.raises(guards.Refused) as refused:
+            actions.create_ticket(
+                actor=staff.operator, idempotency_key="k-2", **{**fields, **changed}
+            )
+        assert refused.value.status == 422
+        assert first.number in refused.value.message
+    assert Ticket.objects.count() == 1 and TicketEvent.objects.count() == 1
+
+
 def test_an_idempotency_key_returns_the_first_ticket(staff):
     fields = dict(channel="api", kind="help", category=leaf(), content="路灯不亮")
     first, created = actions.create_ticket(actor=staff.operator, idempotency_key="k-1", **fields)
     again, created_again = actions.create_ticket(
-        actor=staff.operator, idempotency_key="k-1", **{**fields, "content": "重试"}
-    )
+        actor=staff.operator, idempotency_key="k-1", **{**fields, "caller_name": ""}
+    )  # a field the retry leaves empty is the first's
     assert created and not created_again
     assert again.pk == first.pk and again.content == "路灯不亮"
     assert Ticket.objects.count() == 1

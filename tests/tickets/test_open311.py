@@ -177,6 +177,9 @@ def test_idempotency_key_returns_the_first_request(client, api_key):
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
     assert ids(first) == ids(again) != ids(other)
     assert Ticket.objects.count() == 2
+    changed = post(client, {**data, "description": "another call"}, **{"Idempotency-Key": "abc-1"})
+    assert changed.status_code == 422 and changed.json()[0]["code"] == 422
+    assert Ticket.objects.count() == 2
 
 
 # --- following requests --------------------------------------------------------------------

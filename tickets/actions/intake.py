@@ -32,8 +32,9 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
     refused = intake_refusal(actor)
     if refused:
         raise refused
+    asked = dict(fields)  # what the retry is compared with, before defaults fill it in
     if idempotency_key:
-        first = Ticket.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        first = _first_of_key(actor, idempotency_key, asked)
         if first:
             return first, False
     category: Category = fields["category"]
@@ -72,11 +73,36 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its ticket.
         if idempotency_key:
-            first = Ticket.objects.filter(created_by=actor, idempotency_key=idempotency_key)
-            if first.exists():
-                return first.get(), False
+            first = _first_of_key(actor, idempotency_key, asked)
+            if first:
+                return first, False
         raise
     return ticket, True
+
+
+def _first_of_key(actor, key, fields) -> Ticket | None:
+    """The ticket the sender's key already made, if any. A retry must be the same request:
+    under a used key, another call's content (or phone, address…) would be answered with
+    the first ticket and lost, so it is refused (422, as Stripe and the IETF draft on
+    Idempotency-Key do). A field the retry leaves empty takes what the first had."""
+    first = Ticket.objects.filter(created_by=actor, idempotency_key=key).first()
+    if first is None:
+        return None
+    differing = [
+        str(Ticket._meta.get_field(name).verbose_name)
+        for name, value in fields.items()
+        if value not in (None, "") and getattr(first, name, value) != value
+    ]
+    if differing:
+        raise Refused(
+            422,
+            _(
+                "Idempotency-Key 已用于工单 %(n)s，本次请求的%(f)s与之不同："
+                "重试须与第一次相同，新的来电请换一个键"
+            )
+            % {"n": first.number, "f": "、".join(differing)},
+        )
+    return first
 
 
 @transaction.atomic

@@ -38,7 +38,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     required=False,
     description=str(
-        _("同一用户重试时带相同的键，返回第一次创建的工单（200）而不是新建一张（201）")
+        _(
+            "同一用户重试时带相同的键，返回第一次创建的工单（200）而不是新建一张（201）；"
+            "键已用于内容不同的请求时为 422"
+        )
     ),
 )
 
@@ -140,6 +143,7 @@ class TicketListCreate(generics.ListAPIView):
             ),
             400: FIELD_ERRORS,
             403: _error(_("只有12345热线中心的话务员、派单员可以受理工单")),
+            422: _error(_("Idempotency-Key 已用于内容不同的另一次请求")),
         },
     )
     def post(self, request, *args, **kwargs):

@@ -245,6 +245,7 @@ class RequestsView(Open311View):
             201: docs.Open311Created(many=True),
             400: docs.Open311Error(many=True),
             403: docs.Open311Error(many=True),
+            422: docs.Open311Error(many=True),  # Idempotency-Key reused for another request
         },
     )
     def post(self, request, format=None):
