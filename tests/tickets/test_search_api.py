@@ -195,7 +195,7 @@ def test_a_number_pasted_with_its_label_is_the_number(staff, api, tickets):
     pasted = [f"工单编号{number}，", f"#{number}", f"No.{number}", f"{number}号", f"单号：{number}"]
     for typed in pasted:
         assert _numbers(client, q=typed) == leak, typed
-    for typed in ["电话13900005678", "手机号 13900005678", "尾号5678"]:
+    for typed in ["电话13900005678", "手机号 13900005678", "尾号5678", "tel:+8613900005678"]:
         assert _numbers(client, q=typed) == leak, typed
     assert _numbers(api(staff.street), q=f"工单编号{tickets['noise'].number}") == _n(
         tickets, "noise"
@@ -203,6 +203,7 @@ def test_a_number_pasted_with_its_label_is_the_number(staff, api, tickets):
     # a house number stays a word of the address; "no" inside a word is no label
     assert parse("锦绣园19号楼").words == ["锦绣园19号楼"]
     assert parse("Piano1234").words == ["Piano1234"]
+    assert parse("Hotel1234").words == ["Hotel1234"]
 
 
 def test_a_unit_lists_what_it_closed_in_a_month(staff, api, client, tickets):
@@ -328,6 +329,8 @@ def test_a_street_finds_only_its_tickets_and_never_by_caller(staff, api, tickets
         "64721234",
         "138 **** 2222",
         "尾号2222",
+        "tel:13811112222",  # a phone link's text, copied
+        "TEL:+8613811112222",
     ],
 )
 def test_a_unit_searching_by_phone_is_told_phones_are_the_centres(staff, api, client, typed):

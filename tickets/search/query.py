@@ -24,7 +24,7 @@ _CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{7,}$")
 # number alone is meant. An extension said 转 or 分机 is the stored dash (01064721234-12).
 _NUMBER_LABEL = re.compile(
     r"(?:工单编号|工单号|受理编号|编号|单号|联系电话|电话号码|电话|手机号码|手机号|手机|号码|尾号"
-    r"|(?<![a-z])no\.?|#)[:：]?\s*(?=[0-9]{3}[0-9*])",  # a masked phone (138****2222) too
+    r"|(?<![a-z])no\.?|(?<![a-z])tel|#)[:：]?\s*(?=\+?[0-9]{3}[0-9*])",  # 138****2222 too
     re.IGNORECASE,
 )
 _NUMBER_SUFFIX = re.compile(r"(?<=[0-9]{7})号")  # 26120700002号, not 19号楼
