@@ -38,6 +38,7 @@ def _replacer(table):
 
 _expand_name = _replacer(ABBREVIATIONS)
 _expand_initials = _replacer({_initials(k): _initials(v) for k, v in ABBREVIATIONS.items()})
+_expand_spelling = _replacer({_spelling(k): _spelling(v) for k, v in ABBREVIATIONS.items()})
 _CITY = ("北京市", "北京")  # what municipal units' names start with
 _places: dict = {"at": 0.0, "rows": []}
 
@@ -64,6 +65,9 @@ def _place_keys():
 # What people add to a street's or a town's name: its office (三里屯街道办事处, 街道办) or
 # government (大兴庄镇人民政府); or type apart (三里屯 街道).
 _OFFICE = re.compile(r"(?<=街道|地区)办(事处)?$|(?<=[乡镇])(人民)?政府$")
+_OFFICE_SPELT = re.compile(
+    r"(?:(?<=jiedao)|(?<=diqu))ban(shichu)?$|(?:(?<=xiang)|(?<=zhen))(renmin)?zhengfu$"
+)
 
 
 def _forms(text):
@@ -73,10 +77,9 @@ def _forms(text):
     text = re.sub(r"[\s'’]+", "", unicodedata.normalize("NFKC", text))
     text = _OFFICE.sub("", text) or text
     names = list(dict.fromkeys([text, _expand_name(text)]))
-    low = text.lower()
-    initials = (
-        list(dict.fromkeys([low, _expand_initials(low)])) if low.isascii() and low.isalnum() else []
-    )
+    low = _OFFICE_SPELT.sub("", text.lower()) or text.lower()
+    letters = [low, _expand_initials(low), _expand_spelling(low)]  # cgzf, chengguan
+    initials = list(dict.fromkeys(letters)) if low.isascii() and low.isalnum() else []
     return names, initials
 
 
@@ -119,6 +122,11 @@ def unit_match(value):
         within = Q(district__code=code) if code else Q(district__isnull=True)
         within_part = _starts(r_names, r_initials)
         within_part |= _starts(r_names, r_initials, DISTRICT_PREFIX)
+        if code is None:  # beijingranqi: the city's units are named 北京市…
+            within_part |= _starts(
+                [city + n for city in _CITY for n in r_names],
+                [_spelling(_CITY[0]) + p for p in r_initials],
+            )
         for n in r_names:
             within_part |= Q(name__contains=n)
         part |= within & within_part

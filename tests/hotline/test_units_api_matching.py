@@ -94,6 +94,21 @@ def test_a_departments_spelling_after_its_district_or_the_city(staff, api):
     client = api(staff.dispatcher)
     assert "C-GAS" in _codes(client, "ranqi")[:3]  # 北京市 + 燃气集团…
     assert "110105-CGZF" in _codes(client, "chaoyangquchengshi", page_size=50)
+    # the city said without 市, as people say it (北京燃气 is found the same way)
+    assert "C-GAS" in _codes(client, "beijingranqi")[:3]
+
+
+@pytest.mark.parametrize(
+    "q, code",
+    [
+        ("chaoyangchengguan", "110105-CGZF"),  # 朝阳城管, spelt: the abbreviation written out
+        ("chengguan", "110105-CGZF"),
+        ("sanlitunjiedaoban", "110105004"),  # the street's office spelt, as 三里屯街道办
+        ("sanlitunjiedaobanshichu", "110105004"),
+    ],
+)
+def test_everyday_words_spelt_in_pinyin(staff, api, q, code):
+    assert code in _codes(api(staff.dispatcher), q, page_size=50)[:20], q
 
 
 @pytest.mark.parametrize(
