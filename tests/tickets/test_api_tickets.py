@@ -105,6 +105,7 @@ def test_idempotency_key_returns_the_first_ticket(staff, api):
         ({"received_at": "2099-01-01T00:00:00+08:00"}, "received_at"),
         ({"latitude": 91}, "latitude"),
         ({"community": "110101001"}, "community"),
+        ({"street": None, "district": "110105", "community": "110101001-001"}, "community"),
     ],
 )
 def test_validation_errors_name_the_field(staff, api, change, field):
@@ -113,6 +114,21 @@ def test_validation_errors_name_the_field(staff, api, change, field):
     assert resp.status_code == 400
     assert field in resp.json(), resp.json()
     assert Ticket.objects.count() == before
+
+
+def test_a_community_given_without_a_street_names_the_street(staff, api):
+    """Found by an audit: the street was read from the address instead, so a ticket could
+    hold a community of one street and the street (and routing) of another district."""
+    body = {**BODY, "address": "朝阳区三里屯路19号", "community": "110101001-001"}
+    del body["street"]
+    resp = api(staff.operator).post("/api/v1/tickets/", body, format="json")
+    assert resp.status_code == 201, resp.json()
+    made = resp.json()
+    assert (made["community"], made["street"], made["district"]) == (
+        "110101001-001",
+        "110101001",
+        "110101",
+    )
 
 
 @pytest.mark.parametrize(
