@@ -34,9 +34,12 @@ def signed_in(browser_sign_in):
 def _type_unit(form, name=None, text="三里屯街道"):
     """Clears the unit box, types `text` and waits for it among the suggestions, unpicked."""
     box = form.locator(f"#{name}" if name else "input[role=combobox]").first
-    box.fill("")
-    box.press_sequentially(text)
-    # each key asks the units API: on a loaded CI machine five answers took over 5 s
+    # One fill, not fill("") and then keys: the prefilled unit's name arrives by fetch, and
+    # when the box was still empty at fill("") (no input event, so not yet "typed"), the name
+    # could land in between and the keys were appended to it (a CI run: 东城区城市管理综合
+    # 行政执法局（110101-CGZF）三里屯街道). A person's first key marks the box typed.
+    box.fill(text)
+    expect(box).to_have_value(text)
     expect(form.locator("ul.suggestions li", has_text=SANLITUN)).to_be_visible(timeout=15_000)
     return box
 
