@@ -182,10 +182,12 @@ def _csv_field(name, kind, user) -> tuple[str, list]:
         return f"coalesce(to_char({name} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), '')", [zone]
     if kind == "bool":
         return f"CASE WHEN {name} THEN %s ELSE %s END", [_("是"), _("否")]
-    if kind == "phone" and hidden:
+    if kind == "phone" and hidden:  # as selectors.mask_phone
+        main = f"split_part({name}, '-', 1)"
         return (
-            f"CASE {hidden}WHEN length({name}) >= 7 THEN "
-            f"left({name}, 3) || '****' || right({name}, 4) "
+            f"CASE {hidden}WHEN length({main}) >= 7 THEN "
+            f"left({main}, 3) || '****' || right({main}, 4) "
+            f"|| CASE WHEN {name} LIKE '%%-%%' THEN '-' || split_part({name}, '-', 2) ELSE '' END "
             f"WHEN {name} <> '' THEN '****' ELSE '' END",
             [],
         )

@@ -116,8 +116,11 @@ def sees_unmasked_caller(user) -> bool:
 
 
 def mask_phone(phone: str) -> str:
-    if len(phone) >= 7:
-        return f"{phone[:3]}****{phone[-4:]}"
+    """138****5678; a line's extension stays (010****1234-12), so the mask pasted back
+    reads as the main line's first three and last four (search's Query.masked)."""
+    main, dash, extension = phone.partition("-")
+    if len(main) >= 7:
+        return f"{main[:3]}****{main[-4:]}{dash}{extension}"
     return "****" if phone else ""
 
 

@@ -88,6 +88,7 @@ def test_the_list_page_takes_a_fixed_number_of_queries(
 def test_csv_export_streams_with_bom_labels_and_masked_phones(staff, client):
     dispatched(staff, phone="13912345678", content="=HYPERLINK(1) 噪音")
     confidential = dispatched(staff, phone="13700000000", confidential=True, caller_name="保密人")
+    office = dispatched(staff, phone="01064721234-12", content="噪音 总机转分机")
     response = signed_in(client, staff.street).get(
         reverse("tickets-export", args=["csv"]), {"q": "噪音"}
     )
@@ -98,7 +99,8 @@ def test_csv_export_streams_with_bom_labels_and_masked_phones(staff, client):
     header, data = rows[0], rows[1:]
     assert header[:3] == ["工单编号", "受理时间", "来源渠道"]
     by_number = {row[0]: dict(zip(header, row, strict=True)) for row in data}
-    assert len(by_number) == 2
+    assert len(by_number) == 3
+    assert by_number.pop(office.number)["联系电话"] == "010****1234-12"  # as mask_phone
     row = next(r for n, r in by_number.items() if n != confidential.number)
     assert row["联系电话"] == "139****5678" and row["状态"] == "待签收"
     assert row["主要内容"].startswith("'=")  # never a formula in Excel

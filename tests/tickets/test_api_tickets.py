@@ -207,6 +207,16 @@ def test_phone_masked_outside_the_centre_and_confidential_hidden(staff, api):
     assert (centre["caller_name"], centre["caller_phone"]) == ("王某", "13900001111")
 
 
+def test_an_extension_stays_after_the_masked_main_line(staff, api):
+    """Was 010****4-12 (the stored text's last four): it hid the main line's last four, so
+    the centre could not find the caller from what a unit's report showed."""
+    line = make_ticket(staff, dispatch_to="110101001", caller_phone="01064721234-12")
+    shown = api(staff.street).get(f"/api/v1/tickets/{line.number}/").json()["caller_phone"]
+    assert shown == "010****1234-12"
+    found = api(staff.dispatcher).get("/api/v1/tickets/", {"q": shown}).json()["results"]
+    assert [t["number"] for t in found] == [line.number]
+
+
 def test_visibility_of_list_and_detail(staff, api):
     mine = make_ticket(staff, dispatch_to="110101001")
     neighbours = make_ticket(staff, street="110101002", dispatch_to="110101002")

@@ -101,7 +101,10 @@ def _phone_with_extension(part):
 
 # A phone as a unit sees it masked (138****2222), pasted back into the search box, maybe
 # typed in groups (138 **** 2222, 138-****-2222).
-_MASKED_PHONE = re.compile(r"[0-9]{3}[\s-]*\*{4}[\s-]*[0-9]{4}")
+# 139****5678, or a line's with its extension (010****1234-12, mask_phone's)
+_MASKED_PHONE = re.compile(
+    r"(?P<line>[0-9]{3}[\s-]*\*{4}[\s-]*[0-9]{4})(?P<extension>-[0-9]{1,6})?"
+)
 _LAST_FOUR_SAID = re.compile(r"尾号[:：]?\s*[0-9]{4}")
 
 
@@ -134,13 +137,15 @@ def parse(text: str) -> Query:
     combine)."""
     # NFKC: what a Chinese input method types full width (１３８, （010）, ，) is ASCII
     text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_QUERY]
-    text = _MASKED_PHONE.sub(lambda m: re.sub(r"[\s-]", "", m.group()), text)
+    text = _MASKED_PHONE.sub(
+        lambda m: re.sub(r"[\s-]", "", m["line"]) + (m["extension"] or ""), text
+    )
     text = _NUMBER_SUFFIX.sub(" ", _NUMBER_LABEL.sub(" ", _EXTENSION_WORD.sub("-", text)))
     query = Query()
     parts = [p.strip("+") for p in re.sub(r"[,()]", " ", text).split()]
     for part in _join_digit_groups([p for p in parts if p]):
-        if _MASKED_PHONE.fullmatch(part):
-            query.masked.append((part[:3], part[-4:]))
+        if masked := _MASKED_PHONE.fullmatch(part):
+            query.masked.append((part[:3], masked["line"][-4:]))  # the main line's
             continue
         digits = part.replace("-", "")
         if _DIGITS.match(part) and digits.isdigit():  # (_DIGITS: ASCII only)
