@@ -104,7 +104,9 @@ class CategoryFilter(StrictFilterSet):
     leaf = StrictBooleanFilter(
         method="filter_leaf", help_text=_("true：只列最末级分类（可直接受理的分类）")
     )
-    q = django_filters.CharFilter(method="filter_q", help_text=_("名称、拼音首字母或全拼"))
+    q = django_filters.CharFilter(
+        method="filter_q", help_text=_("名称、拼音首字母、全拼或编码（CX.WY.DT）")
+    )
     parent = django_filters.CharFilter(field_name="parent__code", help_text=_("上级分类编码"))
     level = django_filters.TypedChoiceFilter(
         choices=[(1, "1"), (2, "2"), (3, "3")], coerce=int, help_text=_("层级 1-3")
@@ -123,7 +125,7 @@ class CategoryFilter(StrictFilterSet):
         if not value:
             return queryset
         match = Q(name__icontains=value) | Q(path__icontains=value)
-        match |= Q(pinyin__istartswith=value)
+        match |= Q(pinyin__istartswith=value) | Q(code__istartswith=value)  # as the console
         letters = re.sub(r"[\s'’]+", "", unicodedata.normalize("NFKC", value)).lower()
         if letters:  # anywhere in the name, as its characters are: zaoyin finds 广场舞噪音
             match |= Q(spelling__contains=letters)

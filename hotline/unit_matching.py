@@ -105,7 +105,8 @@ def unit_match(value):
     text (or with its abbreviations written out); 2 a name's part: what follows the unit's
     district or 北京市 (城管 → 朝阳区|城市管理综合行政执法局, rq → 北京市|燃气集团),
     or a district typed first and the rest within it (朝阳城管, cycg, 朝阳望京); 3 a name
-    containing the text; 4 initials containing it (怀柔区 hrq contains rq: an accident, so last).
+    containing the text (or its spelling: dianli); 4 initials containing it (怀柔区 hrq
+    contains rq: an accident, so last).
     """
     names, initials = _forms(value)
     exact = Q(code=value.upper())
@@ -133,6 +134,9 @@ def unit_match(value):
     inside = Q()
     for n in names:
         inside |= Q(name__contains=n)
+    for p in initials:
+        if len(p) >= 4:  # a whole syllable or two inside a name: dianli, 国网北京市电力公司
+            inside |= Q(spelling__contains=p)
     accident = Q()
     for p in initials:
         accident |= Q(pinyin__contains=p)

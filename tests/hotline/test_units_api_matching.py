@@ -105,6 +105,7 @@ def test_a_departments_spelling_after_its_district_or_the_city(staff, api):
         ("chengguan", "110105-CGZF"),
         ("sanlitunjiedaoban", "110105004"),  # the street's office spelt, as 三里屯街道办
         ("sanlitunjiedaobanshichu", "110105004"),
+        ("dianli", "C-POWER"),  # inside a name: 国网北京市电力公司
     ],
 )
 def test_everyday_words_spelt_in_pinyin(staff, api, q, code):

@@ -58,6 +58,8 @@ def test_categories_leaf_and_search_by_name_or_pinyin(staff, api):
     # 电梯故障 → pinyin initials dtgz
     by_pinyin = client.get("/api/v1/categories/", {"q": "DTGZ", "leaf": "true"}).json()
     assert "CX.WY.DT" in [c["code"] for c in by_pinyin["results"]]
+    by_code = client.get("/api/v1/categories/", {"q": "cx.wy.dt", "leaf": "true"}).json()
+    assert [c["code"] for c in by_code["results"]] == ["CX.WY.DT"]  # as the console matches
     by_spelling = client.get("/api/v1/categories/", {"q": "Dianti Guzhang", "leaf": "true"})
     assert [c["code"] for c in by_spelling.json()["results"]] == ["CX.WY.DT"]
     # anywhere in a name, full width too, as the console's filter reads it
