@@ -44,6 +44,13 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
     if urgency != category.default_urgency and not fields.get("urgency_reason"):
         raise ValidationError({"urgency_reason": _("调整响应级别须说明理由")})
     fields["urgency"] = urgency
+    community = fields.get("community")
+    if community and not fields.get("street"):
+        # A community names its street: the ticket goes there, not where the address might
+        # be read (a community under one street, the street of another district).
+        if fields.get("district") and community.district_id != fields["district"].pk:
+            raise ValidationError({"community": _("该社区不属于所填的区")})
+        fields["street"] = community.parent
     if not fields.get("street") and not fields.get("district"):
         place = routing.resolve_place(fields.get("address", ""))
         fields["district_id"], fields["street_id"] = place.district_id, place.street_id

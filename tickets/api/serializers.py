@@ -123,12 +123,6 @@ class TicketCreateSerializer(FieldsBuiltOnce, serializers.Serializer):
         community = attrs.get("community")
         if community and street and community.parent_id != street.pk:
             raise serializers.ValidationError({"community": _("该社区不属于所填的街乡镇")})
-        if community and not street:
-            # A community names its street: the ticket goes there, not where the address
-            # might be read (a community under one street, the street of another).
-            if district and community.district_id != district.pk:
-                raise serializers.ValidationError({"community": _("该社区不属于所填的区")})
-            attrs["street"] = community.parent
         return attrs
 
 
