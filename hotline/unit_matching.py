@@ -98,6 +98,16 @@ def _starts(names, letters, prefix=None):
     return q
 
 
+def _after_city(names, letters):
+    """Municipal units whose name goes on from 北京市 or 北京 with the text (燃气 → 北京市燃气
+    集团; rq, ranqi as its initials or spelling)."""
+    q = Q()
+    for city in _CITY:
+        spelt = [key + p for key in (_initials(city), _spelling(city)) for p in letters]
+        q |= _starts([city + n for n in names], spelt)
+    return Q(district__isnull=True) & q
+
+
 def unit_match(value):
     """(filter, rank) of the units a picker's text names; rank 0 is best.
 
@@ -112,9 +122,7 @@ def unit_match(value):
     exact = Q(code=value.upper())
     start = _starts(names, initials) | Q(code__startswith=value.upper())
     part = _starts(names, initials, DISTRICT_PREFIX)
-    for city in _CITY:
-        letters = [key + p for key in (_initials(city), _spelling(city)) for p in initials]
-        part |= Q(district__isnull=True) & _starts([city + n for n in names], letters)
+    part |= _after_city(names, initials)
     for code, key in _place_keys():
         rest = value[len(key) :] if value.lower().startswith(key) else ""
         if not rest.strip():
@@ -123,11 +131,8 @@ def unit_match(value):
         within = Q(district__code=code) if code else Q(district__isnull=True)
         within_part = _starts(r_names, r_initials)
         within_part |= _starts(r_names, r_initials, DISTRICT_PREFIX)
-        if code is None:  # beijingranqi: the city's units are named 北京市…
-            within_part |= _starts(
-                [city + n for city in _CITY for n in r_names],
-                [_spelling(_CITY[0]) + p for p in r_initials],
-            )
+        if code is None:  # beijingranqi: the rest after the city said without 市
+            within_part |= _after_city(r_names, r_initials)
         for n in r_names:
             within_part |= Q(name__contains=n)
         part |= within & within_part
