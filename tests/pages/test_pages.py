@@ -292,11 +292,12 @@ def test_notifications_unread_first_and_mark_read(as_user, staff):
 
 
 # Queries per page, whatever the number of rows: session, user, unread counter, then the
-# page's own (e.g. the reviewer queue: one per kind of request; the callback queue: two
+# page's own (e.g. the reviewer queue: a count per kind of request and the page of each kind
+# that has any, here one; the callback queue: two
 # index-only counts and two id lists, one per arm, before its page; the inbox: two
 # counter reads, and two id lists, led and taking part, before its page).
 # The session is written at most once a minute (hotline.idle_sessions): not on these.
-PAGE_QUERIES = {"inbox": 9, "dispatch": 7, "callbacks": 9, "reviews": 8, "notifications": 5}
+PAGE_QUERIES = {"inbox": 9, "dispatch": 7, "callbacks": 9, "reviews": 9, "notifications": 5}
 
 
 def _fill(staff, url_name, user, n):
@@ -377,6 +378,28 @@ def test_reviewer_approves_extension_from_the_queue(as_user, staff):
     ticket.refresh_from_db()
     assert ticket.feedback_deadline > before
     assert ticket.number not in client.get(reverse("reviews")).content.decode()
+
+
+def test_reviews_page_each_section_in_pages_of_the_oldest_first(as_user, staff):
+    """A backlog longer than a page is counted and paged, oldest first; a decision taken
+    on page 2 comes back to page 2."""
+    from tickets.web.queue_views import REVIEW_PAGE
+
+    numbers = []
+    for _ in range(REVIEW_PAGE + 3):
+        ticket = dispatched(staff)
+        actions.request_extension(actor=staff.street, ticket=ticket, days=2, reason="协调")
+        numbers.append(ticket.number)
+    client = as_user(staff.reviewer)
+    first = client.get(reverse("reviews")).content.decode()
+    assert f"共 {REVIEW_PAGE + 3} 条" in first
+    assert all(n in first for n in numbers[:REVIEW_PAGE])
+    assert not any(n in first for n in numbers[REVIEW_PAGE:])
+    assert 'href="?extension-page=2#extension"' in first
+    second = client.get(reverse("reviews"), {"extension-page": 2}).content.decode()
+    assert all(n in second for n in numbers[REVIEW_PAGE:])
+    assert not any(n in second for n in numbers[:REVIEW_PAGE])
+    assert 'value="/reviews/?extension-page=2#extension"' in second
 
 
 def test_dispatcher_rejects_a_return_from_the_ticket_page(as_user, staff):

@@ -3,6 +3,7 @@ and notifications. Reads through selectors; each row's step posts to the ticket 
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -106,14 +107,19 @@ def callbacks(request):
 
 
 # What a review row shows, and what a return's suggested unit is read from (routing):
-# up to 200 rows a page, and a whole ticket's ~40 fields made each row's objects cost more
-# to build than the template to show them.
+# a page of each section, and a whole ticket's ~40 fields made each row's objects cost
+# more to build than the template to show them.
 REVIEW_ROW = (
     *("kind", "unit__name", "requested_at", "reason", "days"),
     *("ticket__number", "ticket__kind", "ticket__street", "ticket__district"),
     *("ticket__lead_unit", "ticket__category__name", "ticket__category__duty_unit"),
     "ticket__category__duty_dept_kind",
 )
+
+
+# A section's page: oldest first, so a reviewer works down it; the count and the pager say
+# what waits beyond it (a hundred rows of forms was a page no one scrolled through).
+REVIEW_PAGE = 25
 
 
 @roles(Role.REVIEWER, Role.DISPATCHER, Role.ADMIN)
@@ -124,15 +130,20 @@ def reviews(request):
         if kind not in REVIEW_STEPS:
             continue  # relay requests have their own page (relays)
         step = REVIEW_STEPS[kind]
+        pending = (
+            selectors.pending_reviews(user, kind)
+            .select_related("ticket__category")
+            .only(*REVIEW_ROW)
+        )
+        page = Paginator(pending, REVIEW_PAGE).get_page(request.GET.get(f"{kind}-page"))
         sections.append(
             {
                 "kind": kind,
                 "label": label,
                 "step": step,
                 "can_decide": user.role in STEPS[step].roles,
-                "requests": selectors.pending_reviews(user, kind)
-                .select_related("ticket__category")
-                .only(*REVIEW_ROW)[:LIST_LIMIT],
+                "page": page,
+                "requests": page.object_list,
             }
         )
     returns = next(s for s in sections if s["kind"] == ReviewRequest.Kind.RETURN)
