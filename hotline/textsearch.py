@@ -36,6 +36,7 @@ from typing import NamedTuple
 from django.db import connections, migrations
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
+from .simplified import simplified, traditional_pattern
 from .token_shares import Shares, token_shares
 
 # CJK Unified Ideographs, Extension A, compatibility ideographs.
@@ -45,9 +46,11 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 MAX_TERMS = 10  # more terms than this add nothing but work
 
 
-def _normalise(text: str) -> str:
-    # NFKC folds full-width digits and letters (１２３４５, ＡＢＣ) into ASCII.
-    return unicodedata.normalize("NFKC", text or "").lower()
+def _normalise(text: str, as_simplified=True) -> str:
+    # NFKC folds full-width digits and letters (１２３４５, ＡＢＣ) into ASCII; traditional
+    # characters are cut as simplified, in the rows and in the queries alike.
+    text = unicodedata.normalize("NFKC", text or "")
+    return (simplified(text) if as_simplified else text).lower()
 
 
 def _runs(text: str) -> list[str]:
@@ -83,7 +86,7 @@ class Term(NamedTuple):
     prefix: bool
 
 
-def _terms(query: str) -> list[Term]:
+def _terms(query: str, as_simplified=True) -> list[Term]:
     """The runs of a query that must all match, in order, each once.
 
     A single Chinese character and an ASCII word are prefixes of a token (a plate's
@@ -91,7 +94,7 @@ def _terms(query: str) -> list[Term]:
     ``3号`` and ``12层`` name building 3 and floor 12, not 30 or 120 — and ``3`` as a
     prefix would merge the lists of every token starting with it.
     """
-    text = _normalise(query)
+    text = _normalise(query, as_simplified)
     terms = []
     for match in _RUN.finditer(text):
         term = _term(match, text)
@@ -107,10 +110,10 @@ def _term(match: re.Match, text: str) -> Term:
     return Term(run, not (following and _IS_CJK.match(following)))
 
 
-def _glued(query: str) -> list[list[Term]]:
+def _glued(query: str, as_simplified=True) -> list[list[Term]]:
     """Runs typed against each other (富力城17号楼: 富力城, 17, 号楼), two or more: they must
     stand so in the text too, or 富力城17号楼 finds 鲁谷路17号富力城14号楼."""
-    text, groups, end = _normalise(query), [], None
+    text, groups, end = _normalise(query, as_simplified), [], None
     for match in _RUN.finditer(text):
         term = _term(match, text)
         if match.start() == end and len(groups[-1]) < MAX_TERMS:
@@ -298,13 +301,22 @@ def text_search_condition(
         for group in _glued(query):  # checked on the rows found, as the whole query is
             condition &= Q(_TokensRecheck(tokens_field, _glued_phrase(group)))
         return condition
+    condition = _raw_condition(query, raw_fields)
+    if _terms(query, as_simplified=False) != terms:
+        # the raw text is stored as written: traditional words also as typed (SQLite finds
+        # 餐館 written so by 餐館 or 餐馆 typed, not 餐馆 written by 餐館)
+        condition |= _raw_condition(query, raw_fields, as_simplified=False)
+    return condition
+
+
+def _raw_condition(query: str, raw_fields: Sequence[str], as_simplified=True) -> Q:
     condition = Q()
-    for term in terms:
+    for term in _terms(query, as_simplified):
         any_field = Q()
         for field in raw_fields:
             any_field |= Q(**_raw_lookup(field, term))
         condition &= any_field
-    for group in _glued(query):
+    for group in _glued(query, as_simplified):
         glued = "".join(term.text for term in group)
         condition &= functools.reduce(
             operator.or_, (Q(**{f"{field}__icontains": glued}) for field in raw_fields)
@@ -367,3 +379,12 @@ def text_search_index(
         return op
 
     return migrations.RunPython(run(0), run(1), elidable=False)
+
+
+def cut_again_where_traditional(model, fields: Sequence[str], tokens_field="search_tokens"):
+    """For a migration: the rows whose `fields` hold a traditional character get their
+    tokens cut again, as simplified (rows written before the cut converted them)."""
+    pattern = traditional_pattern()
+    holding = functools.reduce(operator.or_, (Q(**{f"{f}__regex": pattern}) for f in fields))
+    for pk, *texts in model.objects.filter(holding).values_list("pk", *fields).iterator():
+        model.objects.filter(pk=pk).update(**{tokens_field: search_tokens(*texts)})

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotline.models import Unit, UnitType
+from hotline.simplified import simplified
 
 _SUFFIXES = re.compile(r"(地区办事处|街道办事处|街道|地区|乡|镇)$")
 _COMMUNITY = re.compile(r"(社区)$")
@@ -134,8 +135,9 @@ def _directory():
         places = _places({sid: did for sid, _n, did in streets})
         names += [(key, PLACE, hits) for key, hits in places.items()]
         keys = defaultdict(list)
-        for name in names:
-            keys[name[0][:2]].append(name)
+        for key, kind, what in names:
+            key = simplified(key)  # as addresses are read (_as_named)
+            keys[key[:2]].append((key, kind, what))
         _cache["keys"] = dict(keys)
         _cache["at"] = time.monotonic()
     return _cache["keys"]
@@ -173,9 +175,10 @@ _NUMERALS = dict(zip("123456789", "一二三四五六七八九", strict=True))
 
 
 def _as_named(address: str) -> str:
-    """The address as the names are written: half-width, no spaces, an estate's part in
-    Chinese numerals (望京西园３区 is 望京西园三区社区's)."""
-    address = re.sub(r"\s", "", unicodedata.normalize("NFKC", address))
+    """The address as the names are written: half-width, simplified (the directory's names
+    too: 大迴城村 is written so), no spaces, an estate's part in Chinese numerals (望京西园３区
+    is 望京西园三区社区's)."""
+    address = re.sub(r"\s", "", simplified(unicodedata.normalize("NFKC", address)))
     return re.sub(r"(?<!\d)([1-9])(?=区)", lambda m: _NUMERALS[m[1]], address)
 
 

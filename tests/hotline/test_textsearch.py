@@ -8,6 +8,7 @@ from hotline.textsearch import (
     _index_lookup,
     _terms,
     apply_text_search,
+    cut_again_where_traditional,
     index_sql,
     query_terms,
     search_tokens,
@@ -50,6 +51,25 @@ def test_query_words_become_phrases_of_bigrams():
     assert to_tsquery_text("  ，") == ""
     # nothing that could break out of the tsquery syntax survives
     assert to_tsquery_text("a'b & !c | d:*") == "'a':* & 'b':* & 'c':* & 'd':*"
+
+
+def test_traditional_characters_are_cut_as_simplified_by_phrase():
+    assert search_tokens("噪音擾民", "樓上") == search_tokens("噪音扰民", "楼上")
+    assert to_tsquery_text("海澱區 錦繡園") == to_tsquery_text("海淀区 锦绣园")
+    # OpenCC converts by phrase: 乾 is 干 in 乾燥, and stays in 乾隆
+    assert search_tokens("乾燥 乾隆") == "干燥 燥 乾隆 隆"
+
+
+def test_tokens_written_before_are_cut_again_where_traditional(notes):
+    """What migrations tickets.0014 and knowledge.0004 run: only the rows holding a
+    traditional character are cut again."""
+    old = Note.objects.create(title="漏水", body="樓上漏水", search_tokens="樓上 上漏 漏水 水")
+    untouched = Note.objects.get(title="停车")
+    Note.objects.filter(pk=untouched.pk).update(search_tokens="kept as it was")
+    cut_again_where_traditional(Note, ["title", "body"])
+    old.refresh_from_db(), untouched.refresh_from_db()
+    assert old.search_tokens == search_tokens("漏水", "楼上漏水")
+    assert untouched.search_tokens == "kept as it was"
 
 
 def test_query_terms_are_unique_and_bounded():

@@ -34,6 +34,12 @@ def test_resolve_place(address, expected):
 
 
 @pytest.mark.usefixtures("directory")
+@pytest.mark.usefixtures("directory")
+def test_an_address_in_traditional_characters_is_read_as_simplified():
+    assert _codes("北京市朝陽區八里莊街道") == ("110105", "110105015")
+    assert _codes("東城區景山街道") == ("110101", "110101002")
+
+
 def test_a_street_named_in_another_district_is_not_taken():
     # 东华门街道 is in 东城区; an address in 西城区 must not land on it.
     assert _codes("北京市西城区东华门街道") == ("110102", None)

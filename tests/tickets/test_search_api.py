@@ -136,6 +136,19 @@ def test_the_centre_finds_by_number_phone_last_four_name_and_words(staff, api, t
     assert _numbers(client, q="噪音 5678") == []
 
 
+def test_traditional_characters_find_the_simplified_and_back(staff, api, tickets):
+    """A caller from Hong Kong writes 樓上漏水; an operator types 漏水. Both sides are cut as
+    simplified (hotline.simplified): tokens on PostgreSQL, the typed words everywhere."""
+    client = api(staff.dispatcher)
+    assert _numbers(client, q="樓上漏水") == _n(tickets, "leak")
+    assert _numbers(client, q="物業") == _n(tickets, "leak")
+    written = make_ticket(staff, content="樓下餐館夜間噪音擾民", address="工體北路8號院")
+    if connection.vendor == "postgresql":  # SQLite reads the raw text, written either way
+        assert _numbers(client, q="餐馆 扰民") == [written.number]
+        assert _numbers(client, q="工体北路8号院") == [written.number]
+    assert _numbers(client, q="餐館 擾民") == [written.number]
+
+
 def test_a_phone_is_found_however_it_is_typed(staff, api, tickets):
     """Found in the demo: 010-64721234 was stored with its dash and missed by 01064721234,
     64721234 and +86…; intake now stores one form (hotline.validation.normalize_phone)."""
