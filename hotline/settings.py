@@ -159,9 +159,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set that several fields share (e.g. transfer's `to`).
     "ENUM_NAME_OVERRIDES": {
-        "EmergencyLineEnum": "tickets.models.EmergencyLine",
+        "EmergencyLineEnum": "tickets.choices.EmergencyLine",
         # Several models have a `status` of their own; the tickets' keeps its name.
-        "StatusEnum": "tickets.models.Status",
+        "StatusEnum": "tickets.choices.Status",
         "ArticleStatusEnum": "hotline.knowledge.models.ArticleStatus",
         "ArticleVersionStatusEnum": "hotline.knowledge.models.VersionStatus",
         "TopicStatusEnum": "scoring.topics.models.Topic.Status",

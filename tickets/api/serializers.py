@@ -12,10 +12,10 @@ from hotline.api import FieldsBuiltOnce, PhoneField
 from hotline.models import Category, Unit, UnitType
 
 from .. import selectors
+from ..choices import InvalidCallbackReason
 from ..models import (
     Channel,
     EmergencyLine,
-    InvalidCallbackReason,
     Kind,
     Notification,
     Participation,

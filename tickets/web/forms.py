@@ -15,9 +15,9 @@ from hotline.models import Category, Unit, UnitType
 
 from .. import routing
 from ..attachments.forms import EvidenceField
+from ..choices import InvalidCallbackReason
 from ..models import (
     EmergencyLine,
-    InvalidCallbackReason,
     Kind,
     ReplyResult,
     Satisfaction,
