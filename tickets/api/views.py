@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotline import validation as rules
-from hotline.api import ErrorSerializer, list_responses, validated
+from hotline.api import ErrorSerializer, FilterSetKept, list_responses, validated
 from hotline.models import Role
 from hotline.pagination import CappedCountPagination
 
@@ -102,6 +102,7 @@ class TicketListCreate(generics.ListAPIView):
     serializer_class = TicketSerializer
     # search (SPEC §12): q, channel, received between, sort; the count stops at a cap
     filterset_class = TicketSearchFilter
+    filter_backends = [FilterSetKept]
     pagination_class = CappedCountPagination
 
     def get_queryset(self):
@@ -110,7 +111,7 @@ class TicketListCreate(generics.ListAPIView):
     def paginate_queryset(self, queryset):
         # a street's page is read from the tops of its led and taking-part tickets
         arms = selectors.list_arms(self.request.user)
-        self.paginator.arms = [self.filter_queryset(arm) for arm in arms]
+        self.paginator.arms = [self.filterset.filter_queryset(arm) for arm in arms]
         return super().paginate_queryset(queryset)
 
     @extend_schema(

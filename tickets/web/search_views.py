@@ -44,7 +44,8 @@ def ticket_search(request):
     if text:
         paginator = HitsPaginator(found.qs, PAGE_SIZE)
     else:  # a street's page from the tops of its led and taking-part tickets
-        arms = [_filtered(request, arm).qs for arm in selectors.list_arms(request.user)]
+        # narrowed by the list's own validated filters, not a form built again for each
+        arms = [found.filter_queryset(arm) for arm in selectors.list_arms(request.user)]
         paginator = ArmsPaginator(found.qs, PAGE_SIZE, arms=arms)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
