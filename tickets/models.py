@@ -18,6 +18,7 @@ from .choices import (
     Status,
     Urgency,
 )
+from .row_units import TicketQuerySet
 
 
 class PhoneMainLine(Func):
@@ -184,6 +185,8 @@ class Ticket(models.Model):
     # Search (SPEC §12): the words of address and content as hotline.textsearch cuts them,
     # kept in step by save(); GIN-indexed on PostgreSQL (migration 0005_search_tokens).
     search_tokens = models.TextField(blank=True, default="", editable=False)
+
+    objects = TicketQuerySet.as_manager()  # a list's units in one query (row_units)
 
     class Meta:
         verbose_name = _("诉求工单")

@@ -291,11 +291,11 @@ def test_list_query_count_does_not_grow_with_page_size(staff, api, django_assert
     _ = user.unit  # the user's unit is loaded once at login, not per page
     counts = {}
     for size in (5, 50):
-        # count, page, participations and their units, then one small `id IN (…)` each for
-        # category, street, district and lead unit (prefetched, not joined: see selectors);
-        # a street's page ids come first from the tops of its two arms (ArmsPaginator)
+        # count, page, categories, participations, then every unit the rows name (street,
+        # district, lead unit, the participants': tickets.row_units); a street's page ids
+        # come first from the tops of its two arms (ArmsPaginator)
         on_postgresql = connection.vendor == "postgresql"
-        with django_assert_num_queries(9 if who == "street" and on_postgresql else 8) as captured:
+        with django_assert_num_queries(6 if who == "street" and on_postgresql else 5) as captured:
             resp = client.get("/api/v1/tickets/", {"page_size": size})
         assert resp.status_code == 200
         assert len(resp.json()["results"]) == size

@@ -393,9 +393,9 @@ def test_a_search_page_takes_a_fixed_number_of_queries(
         make_ticket(staff, dispatch_to="110101001", content="又有噪音")
     # the capped count: the hits' ids of the last 7 days (three, too few for the cap), then
     # of the days before (hotline.pagination's windows); the page, then by prefetch
-    # (selectors.ROW_RELATIONS): categories, streets, districts, lead units, participations
-    # and their units
-    with django_assert_num_queries(9) as captured:
+    # (selectors.ROW_RELATIONS): categories, participations, and all their units in one
+    # query (tickets.row_units)
+    with django_assert_num_queries(6) as captured:
         resp = client.get("/api/v1/tickets/", {"q": "噪音", "status": "dispatched"})
     assert resp.json()["count"] == 6
     assert "DISTINCT" not in captured.captured_queries[2]["sql"]  # no sort of whole rows
