@@ -24,7 +24,9 @@ def simplified(text: str) -> str:
     return converter.convert(text)
 
 
-CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # as hotline.textsearch
+# CJK Unified Ideographs, Extension A, compatibility ideographs: the characters search cuts
+# into bigrams (hotline.textsearch) and the ones converted here.
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
 def traditional_pattern() -> str:

@@ -36,11 +36,10 @@ from typing import NamedTuple
 from django.db import connections, migrations
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
-from .simplified import simplified, traditional_pattern
+from .simplified import CJK_RANGES, simplified, traditional_pattern
 from .token_shares import Shares, token_shares
 
-# CJK Unified Ideographs, Extension A, compatibility ideographs.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
 MAX_TERMS = 10  # more terms than this add nothing but work
