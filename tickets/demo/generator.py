@@ -321,16 +321,21 @@ class Demo(Handling):
         else:
             yield from self._request(at)
 
+    def _log(self, at, caller, **fields):
+        """The operator logs a contact from `caller` (name, phone) at `at`."""
+        name, phone = caller
+        ticket, _ = act.create_ticket(
+            actor=self.op, now=at, caller_name=name, caller_phone=phone, **fields
+        )
+        return ticket
+
     def _enquiry(self, at):
         leaf = self.pick_leaf(ENQUIRY_AREAS, at.date())
         district, street, address = self.pick_place()
-        name, phone = self.caller()
-        ticket, _ = act.create_ticket(
-            actor=self.op,
-            now=at,
+        ticket = self._log(
+            at,
+            self.caller(),
             channel=Channel.PHONE,
-            caller_name=name,
-            caller_phone=phone,
             kind=Kind.ENQUIRY,
             category=leaf,
             content=self.rng.choice(ENQUIRY).format(leaf=leaf.name),
@@ -349,13 +354,10 @@ class Demo(Handling):
     def _emergency(self, at):
         to, code, text = self.rng.choice(EMERGENCIES)
         district, street, address = self.pick_place()
-        name, phone = self.caller()
-        ticket, _ = act.create_ticket(
-            actor=self.op,
-            now=at,
+        ticket = self._log(
+            at,
+            self.caller(),
             channel=Channel.PHONE,
-            caller_name=name,
-            caller_phone=phone,
             kind=Kind.HELP,
             category=self.leaves[code],
             content=text.format(place=address),
@@ -383,12 +385,10 @@ class Demo(Handling):
         content = rng.choice(CONTENT.get(area, CONTENT["QT"])).format(
             leaf=leaf.name, place=spot if fallback else f"{street.name}{spot}"
         )
-        ticket, _ = act.create_ticket(
-            actor=self.op,
-            now=at,
+        ticket = self._log(
+            at,
+            (name, phone),
             channel=self.channel(),
-            caller_name=name,
-            caller_phone=phone,
             confidential=rng.random() < 0.03,
             kind=kind,
             category=leaf,
