@@ -207,15 +207,14 @@ class TicketSearchFilter(TicketFilter):
         return queryset.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
 
 
-def search_list(user, query: dict, queryset=None) -> TicketSearchFilter:
+def search_list(user, query: dict) -> TicketSearchFilter:
     """The user's list narrowed by a page's query ({name: [values]}): the page's, its
-    exports' and an export job's."""
-    base = list_tickets(user) if queryset is None else queryset
+    exports' and an export job's (a street's arms are narrowed by the same filterset)."""
     # A page's form sends every field, the empty ones too: "all" here, not an error.
     data = QueryDict(mutable=True)
     for name, values in query.items():
         data.setlist(name, [v for v in values if v.strip()])
-    return TicketSearchFilter(data, queryset=base, request=SimpleNamespace(user=user))
+    return TicketSearchFilter(data, queryset=list_tickets(user), request=SimpleNamespace(user=user))
 
 
 def _local_midnight(day):

@@ -25,13 +25,13 @@ PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def _filtered(request, queryset=None):
+def _filtered(request):
     """The filters of the page's query. The 主办单位 box sends what was typed when nothing was
     picked (no script, or typed fast): the filter takes a unit's name as its code, and
     one no unit (or several) answers to is an error at the field, never dropped."""
     if request.user.unit_id is None:
         raise PermissionDenied(_("您还没有所属单位"))
-    return search_list(request.user, dict(request.GET.lists()), queryset)
+    return search_list(request.user, dict(request.GET.lists()))
 
 
 @login_required
