@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from hotline.models import Role, User
 
+from .announce import announce_step  # noqa: F401 - defined beside announce, run by workers
 from .models import Notification
 
 

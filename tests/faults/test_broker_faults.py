@@ -11,6 +11,7 @@ from tests.outbox.brokers import REFUSED, hung_listener, use_broker
 from tickets.models import Notification
 from tickets.outbox import delivery
 from tickets.outbox.models import OutboxMessage
+from tickets.texts.models import TextMessage
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -80,21 +81,24 @@ def steps_on(url, staff, api):
 
 
 def assert_all_kept_and_delivered(start_worker, numbers):
-    """Every dispatch's notification and every intake's text to the caller waited in the
-    outbox, and the relay hands all of them over once the broker is back."""
+    """Every dispatch's notification and every step's announcement (the caller's text)
+    waited in the outbox, and the relay hands all of them over once the broker is back."""
     pending = OutboxMessage.objects.filter(status="pending")
     assert pending.filter(task_name="tickets.tasks.deliver_notifications").count() == 3
-    assert pending.filter(kind="texts").count() == 3 + 1  # + the warm-up's
-    warm_up_text = pending.filter(kind="texts").order_by("created_at", "pk").first()
-    kept = set(pending.exclude(pk=warm_up_text.pk).values_list("pk", flat=True))
-    assert len(kept) == 3 + 3  # the six kept during the fault
+    announced = pending.filter(kind="announce").order_by("created_at", "pk")
+    events = [m.args[1] for m in announced]
+    assert events[0] == "created" and sorted(events[1:]) == ["created"] * 3 + ["dispatched"] * 3
+    kept = set(pending.exclude(pk=announced[0].pk).values_list("pk", flat=True))
+    assert len(kept) == 3 + 6  # the nine kept during the fault (not the warm-up's)
     handed, relayed_at = delivered_after_the_broker_is_back(start_worker, numbers)
-    # The relay hands over the six; a kept row a timed-out hand-over sent after all may
+    # The relay hands over the nine; a kept row a timed-out hand-over sent after all may
     # reach the starting worker first (it is done before the relay runs, and skipped).
-    # The warm-up's text, published before the fault, may too. Nothing stays pending.
+    # The warm-up's announcement, published before the fault, may too. Nothing stays
+    # pending: the announcements' texts (the warm-up's too) went out after them.
     done = OutboxMessage.objects.filter(pk__in=kept, status="done")
     assert done.count() == len(kept)
     assert handed + done.filter(done_at__lt=relayed_at).count() >= len(kept)
+    assert TextMessage.objects.filter(status="sent").count() == 3 + 1
 
 
 def test_a_refused_broker(staff, api, start_worker):

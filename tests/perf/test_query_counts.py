@@ -25,18 +25,18 @@ def _count(fn):
     return len(captured.captured_queries), result
 
 
-def test_intake_reads_and_writes_in_ten_statements(staff, api, django_assert_num_queries):
+def test_intake_reads_and_writes_in_seven_statements(staff, api, django_assert_num_queries):
     client = api(staff.operator)
     _ = staff.operator.unit  # loaded with the user at authentication
-    # Ten statements: street, category, the day's number, the ticket, its event; the
-    # text to the caller (its template, the message, its outbox row); the webhooks to tell;
-    # likely repeats (the history is the event just written, not read back). Plus
-    # SAVEPOINT/RELEASE, which is what the action's transaction becomes inside the test's
-    # own (in production: BEGIN … COMMIT).
-    with django_assert_num_queries(12):
+    # Seven statements: street, category, the day's number, the ticket, its event, its
+    # announcement (one outbox row: the worker writes the caller's text and the webhook
+    # calls from it); likely repeats (the history is the event just written, not read
+    # back). Plus SAVEPOINT/RELEASE, which is what the action's transaction becomes inside
+    # the test's own (in production: BEGIN … COMMIT).
+    with django_assert_num_queries(9):
         first = client.post("/api/v1/tickets/", BODY, format="json")
     assert first.status_code == 201, first.json()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         second = client.post("/api/v1/tickets/", BODY, format="json")
     assert second.status_code == 201
     # The answer is the full detail: its own history, the likely repeat.
@@ -54,8 +54,8 @@ def test_a_token_brings_its_users_unit_in_the_same_query(staff, django_assert_nu
     key = Token.objects.create(user=staff.operator).key
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    # The intake's twelve above, plus one for the token with its user and the user's unit.
-    with django_assert_num_queries(13):
+    # The intake's nine above, plus one for the token with its user and the user's unit.
+    with django_assert_num_queries(10):
         response = client.post("/api/v1/tickets/", BODY, format="json")
     assert response.status_code == 201, response.json()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-key")

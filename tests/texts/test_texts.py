@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 
 from tickets import actions
+from tickets.announce import TASK as ANNOUNCE
 from tickets.attempts import max_attempts
+from tickets.outbox.models import OutboxMessage
 from tickets.texts import tasks
 from tickets.texts.defaults import DEFAULTS
 from tickets.texts.models import TextMessage, TextTemplate
@@ -21,10 +23,17 @@ def _texts(ticket):
     return list(TextMessage.objects.filter(ticket=ticket).order_by("id"))
 
 
+def _announced() -> int:
+    """Announcements the worker has run (each decides about its text itself)."""
+    return OutboxMessage.objects.filter(task_name=ANNOUNCE, status="done").count()
+
+
 def test_the_caller_gets_the_ticket_number_at_intake(flow, caplog, committed):
     with caplog.at_level(logging.INFO, logger="tickets.texts"), committed():
         ticket = flow.new()
-        assert _texts(ticket)[0].status == "pending"  # written with the step, sent after it
+        # The step wrote its announcement; the text is the worker's, after the commit.
+        assert _texts(ticket) == [] and _announced() == 0
+        assert OutboxMessage.objects.get(task_name=ANNOUNCE).args[:2] == [ticket.pk, "created"]
     [text] = _texts(ticket)
     assert text.event == "created" and text.phone == "13812345678"
     assert ticket.number in text.body and text.body.startswith("【12345】")
@@ -38,22 +47,26 @@ def test_the_caller_gets_the_ticket_number_at_intake(flow, caplog, committed):
     [{"confidential": True}, {"notify_caller": False}, {"caller_phone": "010-65123456"}],
     ids=["confidential", "declined", "landline"],
 )
-def test_no_text_for_a_confidential_ticket_a_caller_who_declined_or_a_landline(flow, fields):
-    ticket = flow.at("closed", **fields)
-    assert _texts(ticket) == []
+def test_no_text_for_a_confidential_ticket_a_caller_who_declined_or_a_landline(
+    flow, fields, committed
+):
+    with committed():
+        ticket = flow.at("closed", **fields)
+    assert _texts(ticket) == [] and _announced() == 4  # created, dispatched, replied, closed
+
+
+def _extension_reviewed(flow, staff, *, approve):
+    ticket = flow.at("in_progress")
+    actions.request_extension(
+        actor=staff.street, ticket=ticket, days=3, reason="施工", now=flow.T0 + timedelta(hours=1)
+    )
+    actions.review_extension(actor=staff.reviewer, ticket=ticket, approve=approve)
+    return ticket
 
 
 def test_extension_reply_and_close_are_texted_and_nothing_else(flow, staff, committed):
     with committed():
-        ticket = flow.at("in_progress")
-        actions.request_extension(
-            actor=staff.street,
-            ticket=ticket,
-            days=3,
-            reason="施工",
-            now=flow.T0 + timedelta(hours=1),
-        )
-        actions.review_extension(actor=staff.reviewer, ticket=ticket, approve=True)
+        ticket = _extension_reviewed(flow, staff, approve=True)
         actions.reply_ticket(actor=staff.street, ticket=ticket, result="solved", note="已修复")
         actions.record_callback(
             actor=staff.callback_agent,
@@ -71,16 +84,13 @@ def test_extension_reply_and_close_are_texted_and_nothing_else(flow, staff, comm
     assert all(t.status == "sent" for t in texts)
 
 
-def test_a_refused_extension_is_not_texted(flow, staff):
-    ticket = flow.at("in_progress")
-    actions.request_extension(
-        actor=staff.street, ticket=ticket, days=3, reason="施工", now=flow.T0 + timedelta(hours=1)
-    )
-    actions.review_extension(actor=staff.reviewer, ticket=ticket, approve=False)
+def test_a_refused_extension_is_not_texted(flow, staff, committed):
+    with committed():
+        ticket = _extension_reviewed(flow, staff, approve=False)
     assert [t.event for t in _texts(ticket)] == ["created"]
 
 
-def test_templates_are_edited_in_the_admin_and_used_as_written(flow, admin_client):
+def test_templates_are_edited_in_the_admin_and_used_as_written(flow, admin_client, committed):
     # The shipped row (migration 0002): a transactional test run before this one flushes
     # every table, so it is put back as the migration writes it.
     template, _ = TextTemplate.objects.get_or_create(
@@ -95,12 +105,17 @@ def test_templates_are_edited_in_the_admin_and_used_as_written(flow, admin_clien
         },
     )
     assert page.status_code == 302
-    [text] = _texts(flow.new())
+
+    def logged():
+        with committed():
+            return flow.new()
+
+    [text] = _texts(logged())
     assert text.body.startswith("编号2511") and "{unknown}与{number.__class__}照原样" in text.body
     TextTemplate.objects.filter(event="created").update(active=False)
-    assert _texts(flow.new()) == []
+    assert _texts(logged()) == [] and _announced() == 2
     TextTemplate.objects.filter(event="created").delete()  # back to the shipped default
-    assert _texts(flow.new())[0].body.startswith("【12345】您反映的问题已受理")
+    assert _texts(logged())[0].body.startswith("【12345】您反映的问题已受理")
 
 
 def test_the_http_gateway_backend_posts_to_a_real_server(flow, settings, committed):
@@ -163,7 +178,7 @@ def test_the_ticket_page_shows_each_texts_status(flow, client, staff, settings, 
     assert "已尝试 1 次" in html
 
 
-def test_the_console_checkbox_records_a_caller_who_declines(client, staff):
+def test_the_console_checkbox_records_a_caller_who_declines(client, staff, committed):
     from tests.conftest import leaf
     from tickets.models import Ticket
 
@@ -173,30 +188,34 @@ def test_the_console_checkbox_records_a_caller_who_declines(client, staff):
         'name="notify_caller"' in form and "checked" in form.split('name="notify_caller"')[1][:80]
     )
     base = {"category": leaf().code, "kind": "help", "content": "路灯不亮"}
-    client.post(reverse("console"), {**base, "caller_phone": "13900004444"})  # box cleared
-    client.post(reverse("console"), {**base, "caller_phone": "13900005555", "notify_caller": "on"})
+    with committed():
+        client.post(reverse("console"), {**base, "caller_phone": "13900004444"})  # box cleared
+        client.post(
+            reverse("console"), {**base, "caller_phone": "13900005555", "notify_caller": "on"}
+        )
     declined = Ticket.objects.get(caller_phone="13900004444")
     agreed = Ticket.objects.get(caller_phone="13900005555")
     assert declined.notify_caller is False and _texts(declined) == []
     assert [t.event for t in _texts(agreed)] == ["created"]
 
 
-def test_the_api_takes_notify_caller_and_shows_it(api, staff):
+def test_the_api_takes_notify_caller_and_shows_it(api, staff, committed):
     from tests.conftest import leaf
 
-    response = api(staff.operator).post(
-        "/api/v1/tickets/",
-        {
-            "kind": "help",
-            "category": leaf().code,
-            "content": "路灯不亮",
-            "caller_phone": "13900006666",
-            "notify_caller": False,
-        },
-        format="json",
-    )
+    with committed():
+        response = api(staff.operator).post(
+            "/api/v1/tickets/",
+            {
+                "kind": "help",
+                "category": leaf().code,
+                "content": "路灯不亮",
+                "caller_phone": "13900006666",
+                "notify_caller": False,
+            },
+            format="json",
+        )
     assert response.status_code == 201 and response.json()["notify_caller"] is False
-    assert not TextMessage.objects.exists()
+    assert not TextMessage.objects.exists() and _announced() == 1
 
 
 def test_a_gateways_error_is_shown_to_the_centre_alone(flow, client, staff):

@@ -34,9 +34,11 @@ def test_a_dispatch_notifies_the_lead_and_co_units_after_commit(
         actions.dispatch_ticket(
             actor=staff.dispatcher, ticket=ticket, unit="110101001", co_units=["110101-SCJG"]
         )
-    # Nothing is delivered before the transaction commits.
-    assert len(callbacks) == 1 and not Notification.objects.exists()
-    callbacks[0]()
+    # Nothing is delivered before the transaction commits: the units' notification and
+    # the step's announcement (SPEC §15) wait for it.
+    assert len(callbacks) == 2 and not Notification.objects.exists()
+    for callback in callbacks:
+        callback()
     assert _notified(ticket, "dispatched") == {staff.street.username, staff.other_dept.username}
     assert Notification.objects.get(user=staff.street).message.endswith(ticket.number)
 
@@ -95,8 +97,8 @@ def test_a_broker_that_is_down_does_not_fail_or_lose_an_intake(
     assert _notified(ticket, "dispatched") == set()
     # The broker is back (here: in-process); the outbox relay delivers what was kept.
     app.conf.task_always_eager = True
-    # Two rows: the unit's notification and the caller's text at intake (SPEC §15).
-    assert delivery.relay(now=timezone.now() + delivery.RELAY_AFTER) == 2
+    # Three rows: the unit's notification and the two steps' announcements (SPEC §15).
+    assert delivery.relay(now=timezone.now() + delivery.RELAY_AFTER) == 3
     assert _notified(ticket, "dispatched") == {staff.street.username}
 
 

@@ -88,7 +88,13 @@ def test_every_event_of_a_tickets_life(flow, staff, committed):
             solved=False,
             satisfaction="unsatisfied",
         )
-    assert [json.loads(r[2])["event"] for r in server.requests] == events
+    bodies = [json.loads(r[2]) for r in server.requests]
+    assert [b["event"] for b in bodies] == events
+    # The worker ran every announcement after the last step: each body still tells the
+    # ticket as its own step left it.
+    told = [(b["ticket"]["status"], b["ticket"]["lead_unit"]) for b in bodies]
+    assert told[:2] == [("new", None), ("dispatched", "110101001")]
+    assert [status for status, _ in told[2:]] == ["in_progress", "replied", "in_progress"]
 
 
 def test_a_failed_call_is_logged_and_retried_with_back_off(flow, committed):
