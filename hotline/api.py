@@ -161,6 +161,29 @@ class PhoneField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
+class KeptCodeField(serializers.SlugRelatedField):
+    """A unit or category named by its code, read through the process's directory cache
+    (hotline.directory_cache) instead of a query each time. Its queryset, for the schema
+    and the browsable API, is the cache's."""
+
+    def __init__(self, queryset, **kwargs):
+        from .directory_cache import KeptByCode
+
+        self.kept = KeptByCode(queryset)
+        super().__init__(slug_field="code", queryset=queryset, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, (str, int)) or isinstance(data, bool):
+            self.fail("invalid")
+        try:
+            row = self.kept.get(str(data))
+        except (TypeError, ValueError):  # e.g. a NUL, which PostgreSQL refuses (as DRF's own)
+            self.fail("invalid")
+        if row is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return row
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of every refusal: 403, 404, 409."""
 

@@ -154,6 +154,16 @@ def api():
 
 
 @pytest.fixture(autouse=True)
+def _directory_cache():
+    """Each test's directory rows are its own (a rolled-back test's ids are gone)."""
+    from hotline import directory_cache
+
+    directory_cache.clear_all()
+    yield
+    directory_cache.clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _celery_mode(request):
     """Tasks run eagerly in tests, except those marked `celery_worker`.
 

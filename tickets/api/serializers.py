@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hotline import validation as rules
-from hotline.api import FieldsBuiltOnce, PhoneField
+from hotline.api import FieldsBuiltOnce, KeptCodeField, PhoneField
 from hotline.models import Category, Unit, UnitType
 
 from .. import selectors
@@ -28,8 +28,7 @@ from ..models import (
 
 
 def _unit_field(unit_type, help_text, required=False):
-    return serializers.SlugRelatedField(
-        slug_field="code",
+    return KeptCodeField(
         # select_related: a street's district comes with it (intake copies it, no query)
         queryset=Unit.objects.filter(type=unit_type, active=True).select_related("district"),
         required=required,
@@ -99,8 +98,7 @@ class TicketCreateSerializer(FieldsBuiltOnce, serializers.Serializer):
     latitude = Latitude()
     longitude = Longitude()
     kind = serializers.ChoiceField(choices=Kind.choices)
-    category = serializers.SlugRelatedField(
-        slug_field="code",
+    category = KeptCodeField(
         # duty_unit: the suggested unit of the answer, without a query of its own
         queryset=Category.objects.filter(active=True).select_related("duty_unit"),
         help_text=_("最末级分类编码，如 CX.WY.DT"),
