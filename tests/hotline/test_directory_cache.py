@@ -67,7 +67,9 @@ def test_intake_sees_a_street_closed_and_a_category_changed_in_this_process(api,
     assert Ticket.objects.count() == 2
 
 
-@pytest.mark.parametrize("value", [["110101001"], {"code": "110101001"}, True, "nope", "1101\x0001"])
+@pytest.mark.parametrize(
+    "value", [["110101001"], {"code": "110101001"}, True, "nope", "1101\x0001"]
+)
 def test_a_street_that_is_no_code_names_the_field(api, staff, value):
     answer = api(staff.operator).post("/api/v1/tickets/", {**BODY, "street": value}, format="json")
     assert answer.status_code == 400 and "street" in answer.json()
