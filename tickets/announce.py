@@ -43,7 +43,6 @@ PICTURED = (
     "confidential",
     "notify_caller",
 )
-_TIMES = {"received_at", "dispatched_at", "feedback_deadline", "replied_at"}
 
 
 def announce(ticket, event, *, now=None):
@@ -61,8 +60,9 @@ def announce_step(ticket_id, event, at, picture):
 
     ticket = Ticket.objects.select_related(*SELECTED).get(pk=ticket_id)
     for name, value in picture.items():
-        # a foreign key's id that differs drops the related row read above (Django's rule)
-        setattr(ticket, name, parse_datetime(value) if name in _TIMES and value else value)
+        # from JSON back to the field's type (a date-time from its text); a foreign key's id
+        # that differs drops the related row read above (Django's rule)
+        setattr(ticket, name, Ticket._meta.get_field(name).to_python(value))
     at = parse_datetime(at) if isinstance(at, str) else at
     if event in TEXTED:
         text_caller(ticket, event, now=at)

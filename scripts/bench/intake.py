@@ -54,6 +54,19 @@ def token_and_bodies():
     return token.key, streets, categories
 
 
+def random_body(rng, streets, categories) -> dict:
+    """An intake of one street's complaint, as a call would log it."""
+    code, name = rng.choice(streets)
+    return {
+        "kind": "complaint",
+        "category": rng.choice(categories),
+        "street": code,
+        "address": name + "某小区",
+        "content": "楼下餐馆夜间噪音扰民，希望尽快处理。",
+        "caller_phone": f"139{rng.randrange(10**8):08d}",
+    }
+
+
 def load(path, token, body_for, seconds, clients):
     done, errors = [0], []
     stop = time.perf_counter() + seconds
@@ -116,15 +129,7 @@ def main():
         rng = random.Random(15)
 
         def intake_body():
-            code, name = rng.choice(streets)
-            return {
-                "kind": "complaint",
-                "category": rng.choice(categories),
-                "street": code,
-                "address": name + "某小区",
-                "content": "楼下餐馆夜间噪音扰民，希望尽快处理。",
-                "caller_phone": f"139{rng.randrange(10**8):08d}",
-            }
+            return random_body(rng, streets, categories)
 
         runs = {"bare": [], "intake": []}
         for _ in range(2):

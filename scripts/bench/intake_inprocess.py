@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "scripts.bench.bare_site"
 
-from intake import token_and_bodies  # noqa: E402 - sets up Django
+from intake import random_body, token_and_bodies  # noqa: E402 - sets up Django
 
 
 def main():
@@ -39,15 +39,7 @@ def main():
     client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
 
     def intake_body():
-        code, name = rng.choice(streets)
-        return {
-            "kind": "complaint",
-            "category": rng.choice(categories),
-            "street": code,
-            "address": name + "某小区",
-            "content": "楼下餐馆夜间噪音扰民，希望尽快处理。",
-            "caller_phone": f"139{rng.randrange(10**8):08d}",
-        }
+        return random_body(rng, streets, categories)
 
     def post(path, body):
         answer = client.post(path, json.dumps(body), content_type="application/json")
