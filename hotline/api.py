@@ -167,9 +167,9 @@ class KeptCodeField(serializers.SlugRelatedField):
     and the browsable API, is the cache's."""
 
     def __init__(self, queryset, **kwargs):
-        from .directory_cache import KeptByCode
+        from .directory_cache import kept_for
 
-        self.kept = KeptByCode(queryset)
+        self.kept = kept_for(queryset)
         super().__init__(slug_field="code", queryset=queryset, **kwargs)
 
     def to_internal_value(self, data):

@@ -10,7 +10,6 @@ is found by its next use.
 
 import copy
 import time
-import weakref
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -18,7 +17,7 @@ from django.dispatch import receiver
 from .models import Category, Unit
 
 SECONDS = 60.0
-_every = weakref.WeakSet()
+_shared: dict[str, "KeptByCode"] = {}
 
 
 class KeptByCode:
@@ -27,7 +26,6 @@ class KeptByCode:
     def __init__(self, queryset, seconds=SECONDS):
         self.queryset, self.seconds = queryset, seconds
         self._rows: dict[str, tuple[float, object]] = {}
-        _every.add(self)
 
     def get(self, code: str):
         now = time.monotonic()
@@ -44,8 +42,17 @@ class KeptByCode:
         self._rows.clear()
 
 
+def kept_for(queryset) -> KeptByCode:
+    """The one cache of this queryset's rows in this process, whichever field (or copy of a
+    field, per serializer and language) reads them."""
+    key = f"{queryset.model._meta.label} {queryset.query}"
+    if key not in _shared:
+        _shared[key] = KeptByCode(queryset)
+    return _shared[key]
+
+
 def clear_all():
-    for kept in list(_every):
+    for kept in _shared.values():
         kept.clear()
 
 

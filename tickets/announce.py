@@ -63,7 +63,7 @@ def announce_step(ticket_id, event, at, picture):
         # from JSON back to the field's type (a date-time from its text); a foreign key's id
         # that differs drops the related row read above (Django's rule)
         setattr(ticket, name, Ticket._meta.get_field(name).to_python(value))
-    at = parse_datetime(at) if isinstance(at, str) else at
+    at = parse_datetime(at)  # as the outbox's JSON keeps it
     if event in TEXTED:
         text_caller(ticket, event, now=at)
     call_webhooks([ticket], f"ticket.{event}", now=at)

@@ -74,3 +74,18 @@ def test_a_street_that_is_no_code_names_the_field(api, staff, value):
     answer = api(staff.operator).post("/api/v1/tickets/", {**BODY, "street": value}, format="json")
     assert answer.status_code == 400 and "street" in answer.json()
     assert not Ticket.objects.exists()
+
+
+def test_every_field_reading_the_same_rows_shares_one_cache(directory, django_assert_num_queries):
+    import copy
+
+    from hotline.api import KeptCodeField
+
+    field = KeptCodeField(queryset=STREETS)
+    # DRF copies declared fields for each serializer (a copy runs __init__ again)
+    again = copy.deepcopy(field)
+    assert again.kept is field.kept is directory_cache.kept_for(STREETS.all())
+    field.kept.get("110101001")
+    with django_assert_num_queries(0):
+        assert again.to_internal_value("110101001").code == "110101001"
+    assert KeptCodeField(queryset=STREETS.filter(district__code="110101")).kept is not field.kept
