@@ -369,7 +369,9 @@ class Demo(Handling):
         yield at
         act.transfer_ticket(actor=self.op, ticket=ticket, to=to, note=f"已转{to}", now=at)
 
-    def _new_request(self, at, *, leaf=None, place=None, caller=None, street_only=False):
+    def _new_request(
+        self, at, *, leaf=None, place=None, caller=None, street_only=False, no_street=False
+    ):
         rng = self.rng
         leaf = leaf or self.pick_leaf(AREA_WEIGHT, at.date())
         district, street, address = place or self.pick_place()
@@ -380,7 +382,7 @@ class Demo(Handling):
             [50, 30, 10, 8, 2],
         )[0]
         # Now and then the caller names no street: the district government leads (兜底).
-        fallback = not street_only and rng.random() < 0.05
+        fallback = no_street or (not street_only and rng.random() < 0.05)
         spot = address.split(street.name)[-1]
         content = rng.choice(CONTENT.get(area, CONTENT["QT"])).format(
             leaf=leaf.name, place=spot if fallback else f"{street.name}{spot}"
@@ -410,7 +412,11 @@ class Demo(Handling):
         if hot:
             leaf, hot = hot
         ticket, place, caller = self._new_request(
-            at, leaf=leaf, place=hot, street_only=plan["showcase"] or hot is not None
+            at,
+            leaf=leaf,
+            place=hot,
+            street_only=plan["showcase"] or hot is not None,
+            no_street=plan["district_lead"],
         )
         self._created("dispatched")
         # Repeats of this ticket, merged while it is open.
@@ -468,6 +474,7 @@ class Demo(Handling):
             "late_reply": False,
             "reopen": rng.random() < 0.6,
             "co": rng.random() < 0.04,
+            "district_lead": False,  # only as a showcase: the random fallback may do it too
         }
         if showcase:
             # The forced scenario alone: a random "never signs" would hide an extension.

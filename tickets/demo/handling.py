@@ -35,7 +35,7 @@ class Handling:
         rng = self.rng
         at += self.minutes(3, 40)
         yield at
-        lead = self._target(ticket)
+        lead = ticket.district if plan["district_lead"] else self._target(ticket)
         cos = []
         if plan["co"] and ticket.district_id:
             co = self.dept(rng.choice(["cgzf", "zj", "sthj"]), ticket.district)

@@ -131,4 +131,5 @@ SHOWCASE = [
     {"late_reply": True},
     {"reopen": True, "force_unsolved": True},
     {"co": True},
+    {"district_lead": True},  # the caller names no street: the district government leads
 ]
