@@ -38,8 +38,7 @@ from hotline.pagination import HitsPaginator  # noqa: E402
 from hotline.textsearch import search_tokens  # noqa: E402
 from tickets.demo import CONTENT, ESTATES, ROADS  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
-from tickets.search.filters import TicketSearchFilter  # noqa: E402
-from tickets.selectors import list_tickets  # noqa: E402
+from tickets.search.filters import search_list  # noqa: E402
 
 TEXTS = 20_000
 FOUR_CHAR = ["电梯故障", "占道经营", "房屋漏水", "噪音扰民", "违章停车", "垃圾清运", "供暖问题"]
@@ -145,17 +144,10 @@ def grow(to, batch=250_000):
         c.execute("ANALYZE")  # the units too, as autovacuum would (it may be off)
 
 
-class _Request:
-    """What TicketSearchFilter reads of a request: the user."""
-
-    def __init__(self, user):
-        self.user = user
-
-
 def searched(user, q, **params):
-    """The queryset `GET /api/v1/tickets/?q=` and the /search/ page page through: the
-    user's list (selectors.list_tickets) narrowed by the API's filters."""
-    found = TicketSearchFilter({"q": q, **params}, list_tickets(user), request=_Request(user))
+    """The queryset the /search/ page and its exports page through (the API's is built the
+    same way): the user's list (selectors.list_tickets) narrowed by the search's filters."""
+    found = search_list(user, {"q": [q], **{name: [value] for name, value in params.items()}})
     assert found.is_valid(), found.errors
     return found.qs
 

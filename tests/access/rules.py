@@ -174,13 +174,18 @@ class Roles(Rule):
 
 @dataclass
 class TicketList(Rule):
-    """The API's ticket list: exactly the tickets of §16, phones masked outside the centre."""
+    """The API's ticket list: exactly the tickets of §16, phones masked outside the centre;
+    with `query` (world → a query), a search every ticket of the world matches (its scope
+    is written apart: selectors.visible_when_searched)."""
+
+    query: object = None
 
     def probe(self, world, name):
         url = self.url(world, name)
         mine = {t.number for t in world.tickets.values()}
+        query = {"page_size": 100, **(self.query(world) if self.query else {})}
         for who in PEOPLE:
-            resp = request(client_for(world, who), "GET", url, {"page_size": 100})
+            resp = request(client_for(world, who), "GET", url, query)
             if who == "anonymous":
                 check_signed_out(resp, url, (name, who))
                 continue

@@ -49,7 +49,7 @@ class People(Rule):
     allowed: frozenset | None = None
     ok: tuple = (200,)
     refused: tuple = (403,)
-    query: dict | None = None
+    query: object = None  # a query, or world → a query
     data: object = None  # a body, or world → a body
     form: bool = False
     kind: str = ""
@@ -61,7 +61,7 @@ class People(Rule):
         url = self.url(world, name)
         allowed = SIGNED_IN if self.allowed is None else self.allowed
         for who in PEOPLE:
-            data = self.query if self.method == "GET" else _data(self.data, world)
+            data = _data(self.query if self.method == "GET" else self.data, world)
             count = self.count(world) if self.count else None
             resp = request(
                 client_for(world, who), self.method, url, data, form=self.form, count=count

@@ -38,7 +38,7 @@ from .rules import (
     client_for,
 )
 from .rules_objects import OnObjects, People, Several
-from .world import CENTRE, PEOPLE, PHONE, VISIBLE, build
+from .world import CENTRE, PEOPLE, PHONE, VISIBLE, build, numbers_search, word_search
 from .world_objects import (
     ADOPTED,
     ARTICLE_AUTHORS,
@@ -66,6 +66,8 @@ from .world_objects import (
 pytestmark = pytest.mark.django_db
 
 CENTRE_DESK = {Role.OPERATOR, Role.DISPATCHER}
+# a list's queries: all, a word and numbers (each finding every ticket of the world)
+LISTED = (None, word_search, numbers_search)
 
 
 # The world's tickets are dispatched now and it sets no cut-off day: calendar months.
@@ -158,7 +160,7 @@ RULES = {
     # --- directory and tickets API --------------------------------------------------------
     "api-units": SignedIn(),
     "api-categories": SignedIn(),
-    "api-tickets": TicketList(),
+    "api-tickets": Several(*(TicketList(query=query) for query in LISTED)),
     "api-ticket": TicketRead(),
     **{f"api-ticket-{name}": TicketStep(step=name) for name in lifecycle.STEPS},
     "api-notifications": SignedIn(),
@@ -213,10 +215,16 @@ RULES = {
     "notifications": SignedIn(),
     "notifications-read": SignedIn(method="POST", ok=(302,)),
     # --- search and exports: every signed-in person, exactly their tickets (§12, §16) ------
-    "tickets-search": People(kind="tickets", sees=VISIBLE),
+    # (the page shows numbers typed in its box: its list by numbers is the export's)
+    "tickets-search": Several(
+        *(People(kind="tickets", sees=VISIBLE, query=query) for query in LISTED[:2])
+    ),
     "tickets-export": Several(
-        People(kind="tickets", sees=VISIBLE, kwargs={"fmt": "csv"}),
-        People(kind="tickets", sees=VISIBLE, kwargs={"fmt": "xlsx"}),
+        *(
+            People(kind="tickets", sees=VISIBLE, kwargs={"fmt": fmt}, query=query)
+            for fmt in ("csv", "xlsx")
+            for query in LISTED
+        )
     ),
     # Caller history: the centre's alone (§19); it lists every ticket of the caller.
     "api-caller-tickets": People(

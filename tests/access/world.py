@@ -109,3 +109,14 @@ def build() -> World:
         user=world.users["street"], ticket=world.tickets["own"], kind="test", message="矩阵"
     )
     return world
+
+
+# Searches that find every ticket of the world. A search's scope is written apart
+# (selectors.visible_when_searched); a unit's words are searched inside its own tickets
+# already (search.selectors.search_condition_for), its ticket numbers are not.
+def word_search(world) -> dict:
+    return {"q": "矩阵"}  # a word of every ticket's content
+
+
+def numbers_search(world) -> dict:
+    return {"q": " ".join(ticket.number for ticket in world.tickets.values())}

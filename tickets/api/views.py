@@ -23,6 +23,7 @@ from hotline.pagination import CappedCountPagination
 from .. import actions, guards, inbox_selectors, lifecycle, notify, routing, selectors
 from ..models import Notification, Participation, Ticket, TicketEvent
 from ..search.filters import TicketSearchFilter
+from ..search.selectors import is_text_search
 from .serializers import (
     ACTION_INPUTS,
     CreatedTicketSerializer,
@@ -106,7 +107,8 @@ class TicketListCreate(generics.ListAPIView):
     pagination_class = CappedCountPagination
 
     def get_queryset(self):
-        return selectors.list_tickets(self.request.user)
+        searched = is_text_search(self.request.query_params)
+        return selectors.list_tickets(self.request.user, searched=searched)
 
     def paginate_queryset(self, queryset):
         # a street's page is read from the tops of its led and taking-part tickets

@@ -18,7 +18,7 @@ from ..api.filters import PERIOD, TicketFilter, month_bounds
 from ..models import Channel, Status
 from ..selectors import list_tickets, sees_unmasked_caller, unit_codes_for
 from .query import MAX_QUERY, names_a_phone
-from .selectors import search_condition_for
+from .selectors import is_text_search, search_condition_for
 
 # The dates `received_from` / `received_to` take: the years `period` takes (20xx). Past them
 # a day and the day after it would overflow a date-time (0001-01-01 in Beijing is before
@@ -214,7 +214,8 @@ def search_list(user, query: dict) -> TicketSearchFilter:
     data = QueryDict(mutable=True)
     for name, values in query.items():
         data.setlist(name, [v for v in values if v.strip()])
-    return TicketSearchFilter(data, queryset=list_tickets(user), request=SimpleNamespace(user=user))
+    tickets = list_tickets(user, searched=is_text_search(data))
+    return TicketSearchFilter(data, queryset=tickets, request=SimpleNamespace(user=user))
 
 
 def _local_midnight(day):

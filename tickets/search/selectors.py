@@ -117,9 +117,16 @@ def search_condition_for(user, q: str) -> Q:
     return led | (plain & Q(pk__in=taking_part)) if taking_part else led
 
 
+def is_text_search(data) -> bool:
+    """Whether a list's query ({name: value}, the last of several) has words or a number
+    to search: the list then starts from list_tickets(user, searched=True)."""
+    return bool((data.get("q") or "").strip())
+
+
 def search_tickets(user, q: str = "") -> QuerySet:
     """The user's list (SPEC §16 scope), narrowed by what they typed (SPEC §12)."""
-    return list_tickets(user).filter(search_condition_for(user, q))
+    tickets = list_tickets(user, searched=is_text_search({"q": q}))
+    return tickets.filter(search_condition_for(user, q))
 
 
 def caller_history(phone: str, *, now=None, days: int = 365) -> QuerySet:
