@@ -36,7 +36,7 @@ def test_intake_reads_and_writes_in_seven_statements(staff, api, django_assert_n
     with django_assert_num_queries(9):
         first = client.post("/api/v1/tickets/", BODY, format="json")
     assert first.status_code == 201, first.json()
-    # The street and the category are now kept in this process (hotline.directory_cache).
+    # Every street and category is now kept in this process (hotline.directory_cache).
     with django_assert_num_queries(7):
         second = client.post("/api/v1/tickets/", BODY, format="json")
     assert second.status_code == 201
