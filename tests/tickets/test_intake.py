@@ -167,6 +167,50 @@ def test_a_concurrent_retry_with_the_same_key_gets_the_first_ticket(staff, monke
     assert results[0][0].pk == results[1][0].pk
     assert Ticket.objects.filter(idempotency_key="race").count() == 1
     # Both drew a number (the barrier let them through together), so the second insert
-    # really hit the constraint; its rollback returned its number.
+    # really hit the constraint; the number it drew is a gap (tickets/numbers.py).
     assert drawn == [1, 1]
-    assert DailyCounter.objects.get().last == 1
+    assert DailyCounter.objects.get().last == 2
+    assert results[0][0].number[-5:] in ("00001", "00002")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_intake_does_not_wait_for_another_intakes_transaction(staff, monkeypatch):
+    """The day's count commits on its own (tickets/numbers.py): a second intake takes its
+    number while the first still holds its transaction open."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: two connections writing at once")
+    from tickets.actions import intake
+
+    first_inside, let_first_finish = threading.Event(), threading.Event()
+    real_announce = intake.announce
+
+    def first_waits(ticket, *args, **kwargs):
+        if ticket.content == "第一个":
+            first_inside.set()  # its ticket written, its transaction open
+            let_first_finish.wait(20)
+        return real_announce(ticket, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "announce", first_waits)
+    fields = dict(channel="api", kind="help", category=leaf())
+    numbers = {}
+
+    def submit(content):
+        try:
+            ticket, _ = actions.create_ticket(actor=staff.operator, content=content, **fields)
+            numbers[content] = ticket.number
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=submit, args=["第一个"])
+    first.start()
+    try:
+        assert first_inside.wait(10)
+        second = threading.Thread(target=submit, args=["第二个"])
+        second.start()
+        second.join(5)
+        assert not second.is_alive(), "the second intake waited for the first's transaction"
+    finally:
+        let_first_finish.set()
+        first.join(20)
+    assert {n[-5:] for n in numbers.values()} == {"00001", "00002"}
+    assert Ticket.objects.count() == 2

@@ -66,10 +66,11 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
     elif fields.get("street") and not fields.get("district"):
         fields["district"] = fields["street"].district
     fields.setdefault("received_at", now)
+    number = next_number(fields["received_at"])  # before the transaction: see next_number
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
-                number=next_number(fields["received_at"]),
+                number=number,
                 created_by=actor,
                 idempotency_key=idempotency_key or None,
                 **fields,
