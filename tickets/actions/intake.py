@@ -20,8 +20,14 @@ from ..numbers import next_number
 from ._steps import _begin, _event, _now, _require
 
 
-def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[Ticket, bool]:
+def create_ticket(
+    *, actor, idempotency_key=None, now=None, with_ticket=None, **fields
+) -> tuple[Ticket, bool]:
     """Log a contact as a ticket. Returns (ticket, created); a repeated key returns the first.
+
+    `with_ticket(ticket)`: a further write of a ticket just created (the console's photos),
+    in the ticket's transaction, so both land or neither; the caller keeps no transaction
+    open around this call (the day's number is drawn before it, see next_number).
 
     `fields` are Ticket fields (`category` a Category, `street` a Unit or None). The
     address is resolved to district and street when they are not given; urgency defaults
@@ -78,6 +84,8 @@ def create_ticket(*, actor, idempotency_key=None, now=None, **fields) -> tuple[T
             # carried on the instance, so the API's answer need not read it back
             ticket.new_events = [_event(ticket, "created", actor, now, channel=ticket.channel)]
             announce(ticket, "created", now=now)
+            if with_ticket is not None:
+                with_ticket(ticket)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its ticket.
         if idempotency_key:

@@ -131,16 +131,16 @@ def console(request):
     user = request.user
     form = IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():  # the ticket and the caller's photos, or neither
-                ticket, created = actions.create_ticket(actor=user, **form.ticket_fields())
-                if created:  # the form sent again: its photos are on the first ticket
-                    attachment_actions.upload_all(
-                        actor=user,
-                        ticket=ticket,
-                        uploads=form.cleaned_data["attachments"],
-                        step="intake",
-                    )
+
+        def with_photos(ticket):  # the form sent again: its photos are on the first ticket
+            attachment_actions.upload_all(
+                actor=user, ticket=ticket, uploads=form.cleaned_data["attachments"], step="intake"
+            )
+
+        try:  # the ticket and the caller's photos, or neither
+            ticket, _created = actions.create_ticket(
+                actor=user, with_ticket=with_photos, **form.ticket_fields()
+            )
         except ValidationError as exc:
             _attach(form, exc)
         except guards.Refused as exc:
