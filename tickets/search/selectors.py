@@ -91,9 +91,9 @@ def search_condition_for(user, q: str) -> Q:
     """What `q` means for this user: the centre may also search callers' phones and names.
 
     A street (or a department or company taking part in few tickets) searches its two
-    arms apart, while the list keeps its SPEC §16 scope filter: its led tickets through
-    the lead lexeme in the words' lookup, and the few it takes part in by their ids. As
-    one condition inside `id IN (led ∪ taking part)`, PostgreSQL checked the word on every
+    arms apart, inside the searched list's SPEC §16 scope (visible_when_searched): its
+    led tickets through the lead lexeme in the words' lookup, and the few it takes part in
+    by their ids. As one condition inside the scope, PostgreSQL checked the word on every
     ticket the street ever led (5,103 at two million); the lexeme's list steers the GIN
     scan to the street's hits.
     """

@@ -132,7 +132,7 @@ def console(request):
     form = IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
 
-        def with_photos(ticket):  # the form sent again: its photos are on the first ticket
+        def with_photos(ticket):  # a new ticket's only: a form sent again has them on the first
             attachment_actions.upload_all(
                 actor=user, ticket=ticket, uploads=form.cleaned_data["attachments"], step="intake"
             )
