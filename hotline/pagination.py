@@ -271,6 +271,13 @@ def next_window(days: int, found: int, wanted: int) -> int | None:
     return next((d for d in WINDOW_DAYS if d > days and d >= needed), None)
 
 
+def is_text_search(data) -> bool:
+    """Whether a list's query ({name: value}, the last of several) has words or a number
+    to search in `q`: its page is then read by hits (HitsPaginator), and a ticket list
+    starts from its searched scope (tickets.selectors.list_tickets)."""
+    return bool((data.get("q") or "").strip())
+
+
 class CappedCountPagination(Pagination):
     """The lists' pagination; with a text query (`q`) it pages by hits, otherwise from the
     arms the view set (ArmsPaginator), if any."""
@@ -279,8 +286,7 @@ class CappedCountPagination(Pagination):
     arms = ()
 
     def paginate_queryset(self, queryset, request, view=None):
-        searching = bool(request.query_params.get("q", "").strip())
-        if searching:
+        if is_text_search(request.query_params):
             self.django_paginator_class = HitsPaginator
         else:
             self.django_paginator_class = partial(ArmsPaginator, arms=self.arms)

@@ -14,6 +14,11 @@ from .models import Participation, ReviewRequest, Status, Ticket
 from .row_units import attach_units
 
 
+def taking_part(unit) -> QuerySet:
+    """The participations through which a unit takes part in tickets now (not removed)."""
+    return Participation.objects.filter(unit_id=unit.pk, active=True)
+
+
 def _unit_ticket_ids(unit, *, statuses=None, roles=None):
     """Ids of the tickets a unit leads or takes part in, as one UNION subquery.
 
@@ -21,7 +26,7 @@ def _unit_ticket_ids(unit, *, statuses=None, roles=None):
     use an index for that OR and scans the whole table (470 ms on a million tickets).
     """
     led = Ticket.objects.filter(lead_unit_id=unit.pk)
-    parts = Participation.objects.filter(unit_id=unit.pk, active=True)
+    parts = taking_part(unit)
     if statuses is not None:
         led = led.filter(status__in=statuses)
         parts = parts.filter(ticket__status__in=statuses)
@@ -90,10 +95,8 @@ def visible_when_searched(user) -> QuerySet:
     unit = arms_unit(user)
     if unit is None:
         return visible_tickets(user)
-    taking_part = Participation.objects.filter(unit_id=unit.pk, active=True)
-    return Ticket.objects.filter(
-        Q(lead_unit_id=unit.pk) | Q(pk__in=taking_part.values("ticket_id"))
-    )
+    parts = taking_part(unit).values("ticket_id")
+    return Ticket.objects.filter(Q(lead_unit_id=unit.pk) | Q(pk__in=parts))
 
 
 def visible_arms(user) -> list[QuerySet]:
@@ -105,10 +108,9 @@ def visible_arms(user) -> list[QuerySet]:
     unit = arms_unit(user)
     if unit is None:
         return [visible_tickets(user)]
-    taking_part = Participation.objects.filter(unit_id=unit.pk, active=True)
     return [
         Ticket.objects.filter(lead_unit_id=unit.pk),
-        Ticket.objects.filter(pk__in=taking_part.values("ticket_id")),
+        Ticket.objects.filter(pk__in=taking_part(unit).values("ticket_id")),
     ]
 
 

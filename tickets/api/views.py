@@ -18,12 +18,11 @@ from rest_framework.views import APIView
 from hotline import validation as rules
 from hotline.api import ErrorSerializer, FilterSetKept, list_responses, validated
 from hotline.models import Role
-from hotline.pagination import CappedCountPagination
+from hotline.pagination import CappedCountPagination, is_text_search
 
 from .. import actions, guards, inbox_selectors, lifecycle, notify, routing, selectors
 from ..models import Notification, Participation, Ticket, TicketEvent
 from ..search.filters import TicketSearchFilter
-from ..search.selectors import is_text_search
 from .serializers import (
     ACTION_INPUTS,
     CreatedTicketSerializer,

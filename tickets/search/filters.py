@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.models import Category, UnitType
+from hotline.pagination import is_text_search
 
 from ..api.filters import PERIOD, TicketFilter, month_bounds
 from ..models import Channel, Status
 from ..selectors import list_tickets, sees_unmasked_caller, unit_codes_for
 from .query import MAX_QUERY, names_a_phone
-from .selectors import is_text_search, search_condition_for
+from .selectors import search_condition_for
 
 # The dates `received_from` / `received_to` take: the years `period` takes (20xx). Past them
 # a day and the day after it would overflow a date-time (0001-01-01 in Beijing is before

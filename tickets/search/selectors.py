@@ -8,11 +8,18 @@ from django.db.models.functions import Right
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from hotline.pagination import is_text_search
 from hotline.textsearch import text_search_condition
 
 from ..lifecycle import OPEN_STATES
-from ..models import Participation, PhoneMainLine, Ticket
-from ..selectors import arms_unit, caller_phone_is, list_tickets, sees_unmasked_caller
+from ..models import PhoneMainLine, Ticket
+from ..selectors import (
+    arms_unit,
+    caller_phone_is,
+    list_tickets,
+    sees_unmasked_caller,
+    taking_part,
+)
 from .query import Query, name_forms, parse
 
 RAW_FIELDS = ["address", "content"]
@@ -106,21 +113,11 @@ def search_condition_for(user, q: str) -> Q:
     unit = arms_unit(user)
     if unit is None or not (query.words or query.last_four) or connection.vendor != "postgresql":
         return plain
-    taking_part = list(
-        Participation.objects.filter(unit_id=unit.pk, active=True).values_list(
-            "ticket_id", flat=True
-        )[: TAKING_PART_LISTED + 1]
-    )
-    if len(taking_part) > TAKING_PART_LISTED:
+    parts = list(taking_part(unit).values_list("ticket_id", flat=True)[: TAKING_PART_LISTED + 1])
+    if len(parts) > TAKING_PART_LISTED:
         return plain
     led = search_condition(query, caller_fields=caller_fields, led_by=unit.pk)
-    return led | (plain & Q(pk__in=taking_part)) if taking_part else led
-
-
-def is_text_search(data) -> bool:
-    """Whether a list's query ({name: value}, the last of several) has words or a number
-    to search: the list then starts from list_tickets(user, searched=True)."""
-    return bool((data.get("q") or "").strip())
+    return led | (plain & Q(pk__in=parts)) if parts else led
 
 
 def search_tickets(user, q: str = "") -> QuerySet:

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from hotline import export_jobs
 from hotline.models import Category, Unit, UnitType
-from hotline.pagination import COUNT_CAP, ArmsPaginator, HitsPaginator, capped_count
+from hotline.pagination import (
+    COUNT_CAP,
+    ArmsPaginator,
+    HitsPaginator,
+    capped_count,
+    is_text_search,
+)
 
 from .. import exports, selectors
 from ..models import Channel, Kind, Status, Urgency
@@ -40,7 +46,7 @@ def ticket_search(request):
     ctx = {"filter": found, "choices": _choices(request.user), "sorts": SORTS.items()}
     if not found.is_valid():
         return render(request, "tickets/search/list.html", ctx, status=400)
-    text = bool(found.form.cleaned_data.get("q", "").strip())
+    text = is_text_search(found.form.cleaned_data)
     if text:
         paginator = HitsPaginator(found.qs, PAGE_SIZE)
     else:  # a street's page from the tops of its led and taking-part tickets
