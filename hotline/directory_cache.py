@@ -2,7 +2,7 @@
 
 Every intake names a street and a category by code; reading both from the database was a
 fifth of an intake's time. The directory changes a few times a year, so each process
-keeps the whole of what a field may name (Beijing's 330-odd streets, 200 categories),
+keeps the whole of what a field may name (Beijing's 343 streets, 204 categories),
 read in one query and again after `SECONDS`. Kept code by code it seldom helped: at the
 city's forty calls a minute, shared among the web processes, a street was rarely named
 twice in one process's minute. An admin's change (a street closed, a category's default
