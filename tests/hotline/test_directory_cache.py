@@ -94,3 +94,16 @@ def test_every_field_reading_the_same_rows_shares_one_cache(directory, django_as
     with django_assert_num_queries(0):
         assert again.to_internal_value("110101001").code == "110101001"
     assert KeptCodeField(queryset=STREETS.filter(district__code="110101")).kept is not field.kept
+
+
+def test_a_directory_too_large_to_read_whole_is_kept_code_by_code(
+    directory, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(directory_cache, "WHOLE_AT_MOST", 2)  # as the 6,919 communities
+    kept = directory_cache.KeptByCode(STREETS)
+    with django_assert_num_queries(2):  # the try at the whole, then the code
+        assert kept.get("110101001").name == "东华门街道"
+    with django_assert_num_queries(1):  # never tried whole again: each new code alone
+        assert kept.get("110101002").name == "景山街道"
+    with django_assert_num_queries(0):
+        assert kept.get("110101001").name == "东华门街道"
