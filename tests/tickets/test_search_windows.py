@@ -196,22 +196,33 @@ def test_each_recent_index_moves_on_once_it_reaches_back_too_far():
     first = recent_index.recent_indexes()
     assert sorted(name[:-8] for name in first) == sorted(recent_index.TIERS)  # one a tier
     assert recent_index.refresh(now=now + timedelta(days=3)) == []  # all still fresh
-    week, months = "ticket_search_week_", "ticket_search_recent_"
-    horizon, stale = recent_index.TIERS[week]
-    later = now + timedelta(days=stale)  # the week's now reaches back too far, the months' not
-    built = recent_index.refresh(now=later)
-    assert built == [f"{week}{timezone.localdate(later) - timedelta(days=horizon):%Y%m%d}"]
-    assert recent_index.recent_indexes(prefix=months) == {
-        name: day for name, day in first.items() if name.startswith(months)
-    }
-    assert list(recent_index.recent_indexes(prefix=week)) == built
-    horizon, stale = recent_index.TIERS[months]
-    later = now + timedelta(days=stale)
-    built = recent_index.refresh(now=later)
-    assert f"{months}{timezone.localdate(later) - timedelta(days=horizon):%Y%m%d}" in built
-    assert len(recent_index.recent_indexes()) == 2
-    recent_index.refresh(now=now)  # what later tests find: fresh, not in the future
-    assert len(recent_index.recent_indexes()) == 2
+    week, month, months = "ticket_search_week_", "ticket_search_month_", "ticket_search_recent_"
+
+    def first_day(tier, at):
+        horizon = recent_index.TIERS[tier][0]
+        return f"{tier}{timezone.localdate(at) - timedelta(days=horizon):%Y%m%d}"
+
+    def built_now():  # each tier's index as if built today (drop_tier: a migration's reverse)
+        for tier in recent_index.TIERS:
+            recent_index.drop_tier(tier)
+        assert recent_index.recent_indexes() == {}
+        assert sorted(recent_index.refresh(now=now)) == sorted(
+            first_day(t, now) for t in recent_index.TIERS
+        )
+        return recent_index.recent_indexes()
+
+    # A tier built today moves on once its first day is further back than its stale days:
+    # the week's after 5 days, the month's after 10, the four months' after 30.
+    for days, moved in ((6, [week]), (11, [week, month]), (31, [week, month, months])):
+        first = built_now()
+        later = now + timedelta(days=days)
+        assert sorted(recent_index.refresh(now=later)) == sorted(first_day(t, later) for t in moved)
+        for tier in set(recent_index.TIERS) - set(moved):
+            assert recent_index.recent_indexes(prefix=tier) == {
+                name: day for name, day in first.items() if name.startswith(tier)
+            }
+        assert len(recent_index.recent_indexes()) == 3  # one a tier: the old ones dropped
+    built_now()  # what later tests find: fresh, not in the future
 
 
 def test_a_page_of_known_hits_is_read_by_key_alone(staff, aged, django_assert_num_queries):
