@@ -207,6 +207,34 @@ def test_phone_masked_outside_the_centre_and_confidential_hidden(staff, api):
     assert (centre["caller_name"], centre["caller_phone"]) == ("王某", "13900001111")
 
 
+def test_each_answer_has_fields_of_its_own(staff, rf):
+    """Fields are built once per class and copied for each serializer (FieldsBuiltOnce):
+    two answers alive at once, for people who see the caller differently, share no field,
+    no nested list's child and no context."""
+    from tickets.api.serializers import TicketDetailSerializer
+
+    ticket = make_ticket(staff, dispatch_to="110101001", caller_phone="13812345678")
+    answers = {}
+    for user in (staff.dispatcher, staff.street):
+        request = rf.get("/")
+        request.user = user
+        answers[user.username] = TicketDetailSerializer(ticket, context={"request": request})
+    centre, street = answers.values()
+    for name in ("events", "participations", "allowed_actions", "repeats", "deadlines"):
+        assert centre.fields[name] is not street.fields[name]
+        assert centre.fields[name].parent is centre and street.fields[name].parent is street
+    for name, held in (
+        ("events", "child"),
+        ("allowed_actions", "child"),
+        ("repeats", "child_relation"),
+    ):
+        mine, theirs = getattr(centre.fields[name], held), getattr(street.fields[name], held)
+        assert mine is not theirs and mine.parent is centre.fields[name]
+    assert street.data["caller_phone"] == "138****5678"
+    assert centre.data["caller_phone"] == "13812345678"  # built after, from its own context
+    assert [e["type"] for e in centre.data["events"]] == ["created", "dispatched"]
+
+
 def test_an_extension_stays_after_the_masked_main_line(staff, api):
     """Was 010****4-12 (the stored text's last four): it hid the main line's last four, so
     the centre could not find the caller from what a unit's report showed."""
