@@ -10,12 +10,9 @@ def build(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    from tickets.search.recent_index import recent_indexes
+    from tickets.search.recent_index import drop_tier
 
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in recent_indexes(schema_editor.connection):
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+    drop_tier(using=schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -11,12 +11,9 @@ def build(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    from tickets.search.recent_index import recent_indexes
+    from tickets.search.recent_index import drop_tier
 
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in recent_indexes(schema_editor.connection, prefix="ticket_search_week_"):
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+    drop_tier("ticket_search_week_", using=schema_editor.connection)
 
 
 class Migration(migrations.Migration):

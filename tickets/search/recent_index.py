@@ -49,12 +49,16 @@ def recent_indexes(using=connection, prefix=None) -> dict[str, date]:
     return {name: datetime.strptime(name[-8:], "%Y%m%d").date() for name in names}
 
 
-def drop_tier(prefix, using=connection) -> None:
-    """Drop a tier's indexes (the reverse of the migration that brought the tier)."""
+def drop_tier(prefix=None, using=connection) -> None:
+    """Drop a tier's indexes, or every tier's: the reverse of the migrations that build them."""
     if using.vendor != "postgresql":
         return
+    _drop(recent_indexes(using, prefix), using)
+
+
+def _drop(names, using) -> None:
     with using.cursor() as c:
-        for name in recent_indexes(using, prefix):
+        for name in names:
             c.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
 
 
@@ -78,15 +82,12 @@ def _refresh_tier(prefix, today, using) -> str | None:
         first = today - timedelta(days=horizon)
         keep = built = f"{prefix}{first:%Y%m%d}"
         since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+        _drop([built], using)  # a build cut short
         with using.cursor() as c:
-            c.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{built}"')  # a build cut short
             c.execute(
                 f'CREATE INDEX CONCURRENTLY "{built}" ON tickets_ticket '
                 f"USING gin (search_tokens_tsv) WHERE received_at >= %s",
                 [since],
             )
-    with using.cursor() as c:
-        for name in have:
-            if name != keep:
-                c.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+    _drop([name for name in have if name != keep], using)
     return built
