@@ -2,17 +2,7 @@
 
 from django.db import migrations
 
-
-def build(apps, schema_editor):
-    from tickets.search.recent_index import refresh
-
-    refresh(using=schema_editor.connection)
-
-
-def drop(apps, schema_editor):
-    from tickets.search.recent_index import drop_tier
-
-    drop_tier(using=schema_editor.connection)
+from tickets.search.recent_index import migration_step
 
 
 class Migration(migrations.Migration):
@@ -20,4 +10,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("tickets", "0006_merge_20261204_1227")]
 
-    operations = [migrations.RunPython(build, drop, elidable=False)]
+    operations = [migration_step()]

@@ -3,17 +3,7 @@ beside the four months' one; PostgreSQL only."""
 
 from django.db import migrations
 
-
-def build(apps, schema_editor):
-    from tickets.search.recent_index import refresh
-
-    refresh(using=schema_editor.connection)
-
-
-def drop(apps, schema_editor):
-    from tickets.search.recent_index import drop_tier
-
-    drop_tier("ticket_search_week_", using=schema_editor.connection)
+from tickets.search.recent_index import migration_step
 
 
 class Migration(migrations.Migration):
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("tickets", "0012_caller_name_beginning")]
 
-    operations = [migrations.RunPython(build, drop, elidable=False)]
+    operations = [migration_step("ticket_search_week_")]

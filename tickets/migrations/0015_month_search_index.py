@@ -3,17 +3,7 @@ for the 30-day window of a search; PostgreSQL only."""
 
 from django.db import migrations
 
-
-def build(apps, schema_editor):
-    from tickets.search.recent_index import refresh
-
-    refresh(using=schema_editor.connection)
-
-
-def drop(apps, schema_editor):
-    from tickets.search.recent_index import drop_tier
-
-    drop_tier("ticket_search_month_", using=schema_editor.connection)
+from tickets.search.recent_index import migration_step
 
 
 class Migration(migrations.Migration):
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("tickets", "0014_tokens_cut_as_simplified")]
 
-    operations = [migrations.RunPython(build, drop, elidable=False)]
+    operations = [migration_step("ticket_search_month_")]

@@ -23,7 +23,7 @@ SQLite.
 
 from datetime import date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, migrations
 from django.utils import timezone
 
 # name's prefix: (a new index starts this many days back, is replaced once it reaches back
@@ -54,6 +54,20 @@ def drop_tier(prefix=None, using=connection) -> None:
     if using.vendor != "postgresql":
         return
     _drop(recent_indexes(using, prefix), using)
+
+
+def migration_step(prefix=None) -> migrations.RunPython:
+    """A migration's step that builds the tiers' indexes there are not yet (refresh) and,
+    reversed, drops `prefix`'s tier (every tier without one). The migration must not be
+    atomic: CREATE INDEX CONCURRENTLY, so ticket intake goes on while it builds."""
+
+    def build(apps, schema_editor):
+        refresh(using=schema_editor.connection)
+
+    def drop(apps, schema_editor):
+        drop_tier(prefix, using=schema_editor.connection)
+
+    return migrations.RunPython(build, drop, elidable=False)
 
 
 def _drop(names, using) -> None:
